@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Developer entry points.  Kbuild reads ./Kbuild, not this file.
+#
+#   make            build vfio-pci-rs.ko against $(KDIR)
+#   make demo       set up, build, boot the VM and show the driver at work
+#   make check      every test: host, KUnit, VM; ends "N passed, N failed"
+#   make CLIPPY=1   build with clippy
+
+# The cached test kernel, built on first use.
+KDIR ?= $(shell scripts/build-kernel | tail -n1)
+LLVM ?= -19
+
+
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) LLVM=$(LLVM) CONFIG_VFIO_PCI_RS=m modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) LLVM=$(LLVM) clean
+	rm -rf out target
+
+setup:
+	scripts/setup
+
+demo: setup
+	scripts/demo
+
+check: setup
+	scripts/check
+
+bench: setup
+	scripts/bench
+
+.PHONY: all modules clean setup demo check bench

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * bindgen input for vfio-pci-rs and the prototypes of its C shim.
+ *
+ * The shim (src/vfio/shim.c) only wraps static inlines and macros that
+ * bindgen cannot see.  It holds no logic.
+ */
+#ifndef VFIO_PCI_RS_H
+#define VFIO_PCI_RS_H
+
+#include <linux/moduleparam.h>
+#include <linux/pci.h>
+#include <linux/uuid.h>
+#include <linux/vfio.h>
+#include <linux/vfio_pci_core.h>
+
+void vfio_pci_rs_put_device(struct vfio_device *vdev);
+struct pci_dev *vfio_pci_rs_pdev(const struct vfio_device *vdev);
+struct pci_dev *vfio_pci_rs_physfn(struct pci_dev *pdev);
+struct pci_driver *vfio_pci_rs_dev_driver(const struct pci_dev *pdev);
+const char *vfio_pci_rs_name(const struct pci_dev *pdev);
+void vfio_pci_rs_set_disable_idle_d3(struct vfio_pci_core_device *vdev, bool val);
+
+#endif /* VFIO_PCI_RS_H */

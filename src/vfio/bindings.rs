@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Generated bindings for vfio, vfio-pci-core and the C shim.
+//!
+//! `bindgen` runs at build time on `include/vfio_pci_rs.h` and emits only the
+//! vfio items (see `Kbuild`); every other C type they name (`pci_dev`,
+//! `device`, `file`, ...) is the kernel crate's binding of that type, brought
+//! in by the glob import below, so pointers pass between the two without
+//! casts.
+
+#![allow(
+    dead_code,
+    non_camel_case_types,
+    non_snake_case,
+    non_upper_case_globals,
+    unreachable_pub,
+    clippy::all,
+    clippy::undocumented_unsafe_blocks,
+    unsafe_op_in_unsafe_fn,
+    missing_docs
+)]
+
+pub use kernel::bindings::*;
+use pin_init::MaybeZeroable;
+
+include!(env!("VFIO_PCI_RS_BINDINGS"));

@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A vfio-pci variant device: a `vfio_pci_core_device` with Rust data after it.
+//!
+//! C header: [`include/linux/vfio_pci_core.h`](srctree/include/linux/vfio_pci_core.h)
+
+use core::{
+    mem::{align_of, offset_of, size_of},
+    ptr::{addr_of_mut, NonNull},
+};
+
+use kernel::{
+    device,
+    error::{from_err_ptr, to_result},
+    ffi::{c_char, c_int, c_void},
+    prelude::*,
+    str::CStr,
+    types::Opaque,
+    uaccess::UserPtr,
+};
+
+use pin_init::PinInit;
+
+use super::bindings;
+use super::Uuid;
+
+/// A vfio-pci variant driver on top of vfio-pci-core.
+///
+/// Everything about the device that is not listed here (regions, config
+/// space, interrupts, reset, power management, the iommufd binding) is
+/// vfio-pci-core's, and the ops table points straight at its exported
+/// functions, so those paths cost exactly what they cost in C vfio-pci.
+pub trait Driver: Sized + Send + Sync + 'static {
+    /// The name of both the `pci_driver` and the `vfio_device_ops`.
+    ///
+    /// vfio-pci-core writes it into the `driver_override` of new VFs.
+    const NAME: &'static CStr;
+
+    /// What the driver keeps per device, beside the core device.
+    type Data: Send + Sync;
+
+    /// Builds the per-device data, from `vfio_device_ops.init`.
+    fn init(pdev: &PciDev) -> impl PinInit<Self::Data, Error>;
+
+    /// The device was enabled by vfio-pci-core and is now open.
+    ///
+    /// Nothing can fail after this point, so a failed open never calls it.
+    fn opened(_dev: &Device<Self>) {}
+
+    /// The device is about to be closed by vfio-pci-core.
+    fn closing(_dev: &Device<Self>) {}
+
+    /// `VFIO_GROUP_GET_DEVICE_FD`: does `buf` name this device, and may it open?
+    ///
+    /// Returns `Ok(false)` for "not this device".
+    fn match_name(dev: &Device<Self>, buf: &CStr) -> Result<bool>;
+
+    /// `VFIO_DEVICE_BIND_IOMMUFD`: may the device open with this token?
+    fn match_token(dev: &Device<Self>, token: Option<&Uuid>) -> Result;
+
+    /// `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN`; `arg` points at `payload_len` bytes
+    /// after the feature header.
+    fn vf_token_feature(
+        dev: &Device<Self>,
+        flags: u32,
+        arg: UserPtr,
+        payload_len: usize,
+    ) -> Result<i32>;
+
+    /// `sriov_numvfs` was written with `nr_virtfn`.
+    fn sriov_configure(dev: &Device<Self>, nr_virtfn: i32) -> Result<i32>;
+
+    /// Whether the device should stay in D0 while idle (`disable_idle_d3`).
+    fn disable_idle_d3() -> bool {
+        false
+    }
+}
+
+/// A PCI device, as vfio-pci-core sees it.
+///
+/// # Invariants
+///
+/// `self.0` is a valid `struct pci_dev` for as long as the reference lives.
+#[repr(transparent)]
+pub struct PciDev(Opaque<bindings::pci_dev>);
+
+impl PciDev {
+    /// # Safety
+    ///
+    /// `ptr` must point to a valid `struct pci_dev` that outlives `'a`.
+    pub(crate) unsafe fn from_raw<'a>(ptr: *mut bindings::pci_dev) -> &'a Self {
+        // SAFETY: `PciDev` is a transparent wrapper of `pci_dev`, and the
+        // caller guarantees validity for `'a`.
+        unsafe { &*ptr.cast() }
+    }
+
+    pub(crate) fn as_raw(&self) -> *mut bindings::pci_dev {
+        self.0.get()
+    }
+
+    /// The generic device, for logging.
+    pub fn as_dev(&self) -> &device::Device {
+        // SAFETY: By the type invariant `pci_dev` is valid, so is its
+        // embedded `struct device`, for the lifetime of `self`.
+        unsafe { device::Device::from_raw(addr_of_mut!((*self.as_raw()).dev)) }
+    }
+
+    /// The PCI name, `DDDD:BB:DD.F`.
+    pub fn name(&self) -> &CStr {
+        // SAFETY: `pci_name` returns the device name, a NUL-terminated string
+        // owned by the device, which outlives `self`.
+        unsafe { CStr::from_char_ptr(bindings::vfio_pci_rs_name(self.as_raw())) }
+    }
+
+    /// Whether this is an SR-IOV physical function.
+    pub fn is_physfn(&self) -> bool {
+        // SAFETY: By the type invariant the pointer is valid.
+        unsafe { (*self.as_raw()).is_physfn() != 0 }
+    }
+
+    /// Whether this is an SR-IOV virtual function.
+    pub fn is_virtfn(&self) -> bool {
+        // SAFETY: By the type invariant the pointer is valid.
+        unsafe { (*self.as_raw()).is_virtfn() != 0 }
+    }
+
+    /// The number of enabled VFs.
+    pub fn num_vfs(&self) -> i32 {
+        // SAFETY: By the type invariant the pointer is valid.
+        unsafe { bindings::pci_num_vf(self.as_raw()) }
+    }
+}
+
+/// A vfio-pci-core device of driver `T`, with `T`'s data after it.
+///
+/// # Invariants
+///
+/// - `core` is first, so the `struct vfio_device` inside it sits at offset 0
+///   as `_vfio_alloc_device()` requires, and a `vfio_device` pointer of a
+///   device with our ops is a pointer to a `Device<T>`.
+/// - Once `vfio_device_ops.init` has returned 0, `data` is initialised and
+///   stays pinned until `vfio_device_ops.release`.
+#[repr(C)]
+pub struct Device<T: Driver> {
+    core: Opaque<bindings::vfio_pci_core_device>,
+    data: T::Data,
+}
+
+impl<T: Driver> Device<T> {
+    /// The driver's data for this device.
+    pub fn data(&self) -> &T::Data {
+        &self.data
+    }
+
+    /// The PCI device.
+    pub fn pdev(&self) -> &PciDev {
+        // SAFETY: `vfio_pci_rs_pdev` returns the `pci_dev` the vfio device was
+        // allocated for, which holds a reference on it until release.
+        unsafe { PciDev::from_raw(bindings::vfio_pci_rs_pdev(self.vfio_device())) }
+    }
+
+    pub(crate) fn as_core(&self) -> *mut bindings::vfio_pci_core_device {
+        self.core.get()
+    }
+
+    fn vfio_device(&self) -> *mut bindings::vfio_device {
+        // By the type invariant the vfio_device is at offset 0 of the core.
+        self.core.get().cast()
+    }
+
+    /// # Safety
+    ///
+    /// `vdev` must be the `vfio_device` of a live `Device<T>` whose `init`
+    /// has succeeded, and stay so for `'a`.
+    unsafe fn from_vfio<'a>(vdev: *mut bindings::vfio_device) -> &'a Self {
+        // SAFETY: By the type invariant and the caller's guarantee.
+        unsafe { &*vdev.cast() }
+    }
+
+    /// The `Device<T>` that is the driver data of `pdev`, if `pdev` is
+    /// bound to `T`'s `pci_driver`.
+    pub(crate) fn from_pdev(pdev: &PciDev) -> Option<&Self> {
+        // SAFETY: `pdev` is valid.
+        let drv = unsafe { bindings::vfio_pci_rs_dev_driver(pdev.as_raw()) };
+        // Driver names are unique on a bus, so the name identifies our
+        // `pci_driver`, and with it that drvdata is a `Device<T>`.
+        // SAFETY: A bound driver's name is a static string.
+        if drv.is_null() || unsafe { CStr::from_char_ptr((*drv).name) } != T::NAME {
+            return None;
+        }
+        // SAFETY: The device is bound to our driver, whose probe set the
+        // drvdata to a registered `Device<T>`; it stays so until remove.
+        let vdev = unsafe { bindings::dev_get_drvdata(addr_of_mut!((*pdev.as_raw()).dev)) };
+        // SAFETY: As above.
+        NonNull::new(vdev).map(|p| unsafe { Self::from_vfio(p.as_ptr().cast()) })
+    }
+
+    /// Turns on the device for userspace (`vfio_pci_core_enable`).
+    fn enable(&self) -> Result {
+        // SAFETY: `as_core` is a registered core device.
+        to_result(unsafe { bindings::vfio_pci_core_enable(self.as_core()) })
+    }
+
+    /// vfio-pci-core's parsing of the `VFIO_GROUP_GET_DEVICE_FD` string.
+    pub fn core_match(&self, buf: &CStr) -> Result<bool> {
+        // SAFETY: The device is registered; the core only reads `buf`.
+        let ret = unsafe {
+            bindings::vfio_pci_core_match(self.vfio_device(), buf.as_char_ptr().cast_mut())
+        };
+        to_result(ret).map(|()| ret == 1)
+    }
+
+    /// vfio-pci-core's VF token decision.
+    pub fn core_match_token(&self, token: Option<&Uuid>) -> Result {
+        let uuid = token.map(|t| bindings::uuid_t { b: t.0 });
+        let ptr = uuid.as_ref().map_or(core::ptr::null(), core::ptr::from_ref);
+        // SAFETY: The device is registered; `ptr` is NULL or valid.
+        to_result(unsafe { bindings::vfio_pci_core_match_token_uuid(self.vfio_device(), ptr) })
+    }
+
+    /// vfio-pci-core's handling of a device feature.
+    pub fn core_feature(&self, flags: u32, arg: UserPtr, argsz: usize) -> Result<i32> {
+        // SAFETY: The device is registered; `arg` is the user pointer and
+        // length vfio gave us, checked by the core before use.
+        let ret = unsafe {
+            bindings::vfio_pci_core_ioctl_feature(
+                self.vfio_device(),
+                flags,
+                arg.as_const_ptr().cast_mut(),
+                argsz,
+            )
+        };
+        to_result(ret).map(|()| ret)
+    }
+
+    /// vfio-pci-core's SR-IOV enable/disable: keeps the core's PF list,
+    /// `sriov_active` and the runtime PM reference right.
+    pub fn core_sriov_configure(&self, nr_virtfn: i32) -> Result<i32> {
+        // SAFETY: The device is registered, and the PCI core holds its lock.
+        let ret = unsafe { bindings::vfio_pci_core_sriov_configure(self.as_core(), nr_virtfn) };
+        to_result(ret).map(|()| ret)
+    }
+
+    /// `pdev`'s `vfio_device_ops` for `T`.
+    pub(crate) const OPS: bindings::vfio_device_ops = bindings::vfio_device_ops {
+        name: T::NAME.as_ptr().cast_mut().cast(),
+        init: Some(Self::init_callback),
+        release: Some(Self::release_callback),
+        bind_iommufd: Some(bindings::vfio_iommufd_physical_bind),
+        unbind_iommufd: Some(bindings::vfio_iommufd_physical_unbind),
+        attach_ioas: Some(bindings::vfio_iommufd_physical_attach_ioas),
+        detach_ioas: Some(bindings::vfio_iommufd_physical_detach_ioas),
+        pasid_attach_ioas: Some(bindings::vfio_iommufd_physical_pasid_attach_ioas),
+        pasid_detach_ioas: Some(bindings::vfio_iommufd_physical_pasid_detach_ioas),
+        open_device: Some(Self::open_callback),
+        close_device: Some(Self::close_callback),
+        read: Some(bindings::vfio_pci_core_read),
+        write: Some(bindings::vfio_pci_core_write),
+        ioctl: Some(bindings::vfio_pci_core_ioctl),
+        get_region_info_caps: Some(bindings::vfio_pci_ioctl_get_region_info),
+        mmap: Some(bindings::vfio_pci_core_mmap),
+        request: Some(bindings::vfio_pci_core_request),
+        match_: Some(Self::match_callback),
+        match_token_uuid: Some(Self::match_token_callback),
+        dma_unmap: None,
+        device_feature: Some(Self::feature_callback),
+    };
+
+    /// Allocates the vfio device for `pdev` and runs `init`.
+    ///
+    /// Returns the core device with one reference, to be registered.
+    pub(crate) fn alloc(pdev: &PciDev) -> Result<NonNull<bindings::vfio_pci_core_device>> {
+        const {
+            assert!(offset_of!(Self, core) == 0);
+            // `_vfio_alloc_device()` uses kvzalloc(), which aligns to at
+            // least the machine word.
+            assert!(align_of::<Self>() <= align_of::<usize>());
+        };
+        // SAFETY: `pdev` is valid; the ops are a `'static` constant whose
+        // callbacks all match `Device<T>`, which starts with the core device.
+        let raw = unsafe {
+            bindings::_vfio_alloc_device(
+                size_of::<Self>(),
+                addr_of_mut!((*pdev.as_raw()).dev),
+                const { &Self::OPS },
+            )
+        };
+        let raw = from_err_ptr(raw)?;
+        // `from_err_ptr` has filtered out both errors and NULL.
+        NonNull::new(raw.cast()).ok_or(ENOMEM)
+    }
+
+    extern "C" fn init_callback(vdev: *mut bindings::vfio_device) -> c_int {
+        // SAFETY: vfio calls `init` once, on the zeroed allocation of
+        // `size_of::<Self>()` bytes made by `alloc`, with `vdev->dev` set.
+        let pdev = unsafe { PciDev::from_raw(bindings::vfio_pci_rs_pdev(vdev)) };
+        let this = vdev.cast::<Self>();
+        // SAFETY: `data` lies inside the allocation and is not yet
+        // initialised; on error the initialiser leaves nothing behind.
+        let ret = unsafe { T::init(pdev).__init(addr_of_mut!((*this).data)) };
+        if let Err(e) = ret {
+            return e.to_errno();
+        }
+        // SAFETY: `vdev` is the vfio device being initialised.
+        let ret = unsafe { bindings::vfio_pci_core_init_dev(vdev) };
+        if ret != 0 {
+            // SAFETY: `data` was initialised above and nothing refers to it.
+            unsafe { core::ptr::drop_in_place(addr_of_mut!((*this).data)) };
+            return ret;
+        }
+        // SAFETY: The core device is initialised and not yet registered.
+        unsafe { bindings::vfio_pci_rs_set_disable_idle_d3(this.cast(), T::disable_idle_d3()) };
+        0
+    }
+
+    extern "C" fn release_callback(vdev: *mut bindings::vfio_device) {
+        let this = vdev.cast::<Self>();
+        // SAFETY: `release` runs once, after a successful `init`, when the
+        // last reference is gone: nothing else can see `data` any more.
+        unsafe { core::ptr::drop_in_place(addr_of_mut!((*this).data)) };
+        // SAFETY: As above; this undoes `vfio_pci_core_init_dev`.
+        unsafe { bindings::vfio_pci_core_release_dev(vdev) };
+    }
+
+    extern "C" fn open_callback(vdev: *mut bindings::vfio_device) -> c_int {
+        // SAFETY: vfio only opens a registered, initialised device.
+        let this = unsafe { Self::from_vfio(vdev) };
+        if let Err(e) = this.enable() {
+            return e.to_errno();
+        }
+        // SAFETY: The core device was enabled just above.
+        unsafe { bindings::vfio_pci_core_finish_enable(this.as_core()) };
+        T::opened(this);
+        0
+    }
+
+    extern "C" fn close_callback(vdev: *mut bindings::vfio_device) {
+        // SAFETY: vfio only closes an open, initialised device.
+        let this = unsafe { Self::from_vfio(vdev) };
+        T::closing(this);
+        // SAFETY: The device is open.
+        unsafe { bindings::vfio_pci_core_close_device(vdev) };
+    }
+
+    extern "C" fn match_callback(vdev: *mut bindings::vfio_device, buf: *mut c_char) -> c_int {
+        // SAFETY: vfio calls `match` on registered devices only.
+        let this = unsafe { Self::from_vfio(vdev) };
+        // SAFETY: vfio passes the NUL-terminated string copied from
+        // userspace, valid for the duration of the call.
+        let buf = unsafe { CStr::from_char_ptr(buf) };
+        match T::match_name(this, buf) {
+            Ok(true) => 1,
+            Ok(false) => 0,
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    extern "C" fn match_token_callback(
+        vdev: *mut bindings::vfio_device,
+        uuid: *const bindings::uuid_t,
+    ) -> c_int {
+        // SAFETY: vfio calls this on registered devices only.
+        let this = unsafe { Self::from_vfio(vdev) };
+        // SAFETY: `uuid` is NULL or points to the 16 bytes vfio copied in.
+        let token = unsafe { uuid.cast::<[u8; 16]>().as_ref() }.map(|b| Uuid(*b));
+        match T::match_token(this, token.as_ref()) {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    extern "C" fn feature_callback(
+        vdev: *mut bindings::vfio_device,
+        flags: u32,
+        arg: *mut c_void,
+        argsz: usize,
+    ) -> c_int {
+        if flags & bindings::VFIO_DEVICE_FEATURE_MASK != bindings::VFIO_DEVICE_FEATURE_PCI_VF_TOKEN
+        {
+            // SAFETY: Every other feature is vfio-pci-core's, with the
+            // arguments vfio gave us.
+            return unsafe { bindings::vfio_pci_core_ioctl_feature(vdev, flags, arg, argsz) };
+        }
+        // SAFETY: vfio calls this on registered devices only.
+        let this = unsafe { Self::from_vfio(vdev) };
+        match T::vf_token_feature(this, flags, UserPtr::from_ptr(arg), argsz) {
+            Ok(v) => v,
+            Err(e) => e.to_errno(),
+        }
+    }
+}

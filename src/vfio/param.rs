@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Module parameters that behave like vfio-pci's.
+//!
+//! The kernel crate's `module!` parameters are read-only and numeric; vfio-pci
+//! has a string (`ids`) and booleans that root may change at run time through
+//! `/sys/module/<name>/parameters/` (`enable_sriov`).  These statics are
+//! handed to the kernel's own `param_ops_bool` and `param_ops_string`, which
+//! parse and store the values, exactly as `module_param()` does in C.
+//!
+//! C header: [`include/linux/moduleparam.h`](srctree/include/linux/moduleparam.h)
+
+use kernel::{ffi::c_void, types::Opaque};
+
+/// A `bool` module parameter.
+///
+/// # Invariants
+///
+/// The kernel writes the value only through `param_ops_bool`, one aligned
+/// byte store of 0 or 1 under the parameter lock; readers use a volatile
+/// byte load, so a concurrent sysfs write is seen whole, old or new.
+#[repr(transparent)]
+pub struct BoolParam(Opaque<bool>);
+
+// SAFETY: See the type invariant: every access is a single byte load or store.
+unsafe impl Sync for BoolParam {}
+
+impl BoolParam {
+    /// A parameter with the value `default` until it is set.
+    pub const fn new(default: bool) -> Self {
+        Self(Opaque::new(default))
+    }
+
+    /// The current value.
+    pub fn get(&self) -> bool {
+        // SAFETY: The pointer is valid for the static's lifetime; by the type
+        // invariant it always holds a valid `bool`.
+        unsafe { self.0.get().read_volatile() }
+    }
+
+    #[doc(hidden)]
+    pub const fn as_arg(&self) -> *mut c_void {
+        self.0.get().cast()
+    }
+}
+
+/// A string module parameter of at most `N - 1` bytes, read at module init.
+///
+/// # Invariants
+///
+/// The buffer always holds a NUL within its `N` bytes (`param_ops_string`
+/// refuses longer values); it is written only while the module loads.
+#[repr(transparent)]
+pub struct StringParam<const N: usize>(Opaque<[u8; N]>);
+
+// SAFETY: Written only at load time, before any reader runs.
+unsafe impl<const N: usize> Sync for StringParam<N> {}
+
+impl<const N: usize> StringParam<N> {
+    /// An empty parameter.
+    pub const fn new() -> Self {
+        Self(Opaque::new([0; N]))
+    }
+
+    /// The value, without its NUL.
+    ///
+    /// Only valid to call once the module is loaded (from `init` on), when
+    /// the parameter is no longer written.
+    pub fn get(&self) -> &[u8] {
+        // SAFETY: The buffer is valid for the static's lifetime and, by the
+        // type invariant, no longer written.
+        let buf = unsafe { &*self.0.get() };
+        let len = buf.iter().position(|&b| b == 0).unwrap_or(N);
+        &buf[..len]
+    }
+
+    #[doc(hidden)]
+    pub const fn as_buf(&self) -> *mut u8 {
+        self.0.get().cast()
+    }
+}
+
+impl<const N: usize> Default for StringParam<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[doc(hidden)]
+pub const fn modinfo<const N: usize>(s: &str) -> [u8; N] {
+    let bytes = s.as_bytes();
+    let mut out = [0u8; N];
+    let mut i = 0;
+    while i < bytes.len() {
+        out[i] = bytes[i];
+        i += 1;
+    }
+    out
+}
+
+/// Declares module parameters like C `module_param()`/`module_param_string()`.
+///
+/// ```ignore
+/// module_params! {
+///     enable_sriov: bool = false, perm 0o644, "Enable SR-IOV configuration";
+///     ids: string[1024], perm 0, "Initial PCI IDs";
+/// }
+/// ```
+#[macro_export]
+macro_rules! module_params {
+    ($($name:ident : $kind:tt $([$len:literal])? $(= $default:expr)?, perm $perm:literal, $desc:literal;)*) => {
+        $( $crate::module_params!(@one $name, $kind $([$len])? $(= $default)?, $perm, $desc); )*
+    };
+    (@one $name:ident, bool = $default:expr, $perm:literal, $desc:literal) => {
+        #[allow(non_upper_case_globals)]
+        pub(crate) static $name: $crate::vfio::param::BoolParam =
+            $crate::vfio::param::BoolParam::new($default);
+        $crate::module_params!(@register $name, bool, $perm, $desc,
+            ::kernel::bindings::kernel_param__bindgen_ty_1 { arg: $name.as_arg() },
+            &raw const $crate::vfio::bindings::param_ops_bool);
+    };
+    (@one $name:ident, string [$len:literal], $perm:literal, $desc:literal) => {
+        #[allow(non_upper_case_globals)]
+        pub(crate) static $name: $crate::vfio::param::StringParam<$len> =
+            $crate::vfio::param::StringParam::new();
+        const _: () = {
+            struct Str(::kernel::bindings::kparam_string);
+            // SAFETY: Only read by `param_ops_string`; points at a static.
+            unsafe impl Sync for Str {}
+            static STR: Str = Str(::kernel::bindings::kparam_string {
+                maxlen: $len,
+                string: $name.as_buf().cast(),
+            });
+            $crate::module_params!(@register $name, string, $perm, $desc,
+                ::kernel::bindings::kernel_param__bindgen_ty_1 { str_: &raw const STR.0 },
+                &raw const $crate::vfio::bindings::param_ops_string);
+        };
+    };
+    (@register $name:ident, $ty:ident, $perm:literal, $desc:literal, $arg:expr, $ops:expr) => {
+        const _: () = {
+            #[link_section = "__param"]
+            #[used(compiler)]
+            static PARAM: ::kernel::module_param::KernelParam =
+                ::kernel::module_param::KernelParam::new(::kernel::bindings::kernel_param {
+                    name: if cfg!(MODULE) {
+                        ::kernel::c_str!(stringify!($name)).as_ptr().cast()
+                    } else {
+                        ::kernel::c_str!(concat!("vfio_pci_rs.", stringify!($name))).as_ptr().cast()
+                    },
+                    #[cfg(MODULE)]
+                    mod_: (&raw const ::kernel::bindings::__this_module).cast_mut(),
+                    #[cfg(not(MODULE))]
+                    mod_: ::core::ptr::null_mut(),
+                    ops: $ops,
+                    perm: $perm,
+                    level: -1,
+                    flags: 0,
+                    __bindgen_anon_1: $arg,
+                });
+            const PARMTYPE: &str = concat!("parmtype=", stringify!($name), ":", stringify!($ty), "\0");
+            const PARM: &str = concat!("parm=", stringify!($name), ":", $desc, "\0");
+            #[cfg(MODULE)]
+            #[link_section = ".modinfo"]
+            #[used(compiler)]
+            static MODINFO_TYPE: [u8; PARMTYPE.len()] = $crate::vfio::param::modinfo(PARMTYPE);
+            #[cfg(MODULE)]
+            #[link_section = ".modinfo"]
+            #[used(compiler)]
+            static MODINFO_DESC: [u8; PARM.len()] = $crate::vfio::param::modinfo(PARM);
+        };
+    };
+}

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The `pci_driver` of a vfio-pci variant driver.
+//!
+//! The kernel crate's `pci::Adapter` owns the driver data; vfio-pci-core
+//! needs drvdata to be the core device pointer (its runtime PM, AER and VGA
+//! paths read it), so a variant driver registers a `pci_driver` of its own,
+//! shaped like C vfio-pci's: probe, remove, `sriov_configure`, the core's
+//! error handlers, `driver_managed_dma` and a driver_override-only ID table.
+//!
+//! C header: [`include/linux/pci.h`](srctree/include/linux/pci.h)
+
+use core::{marker::PhantomData, pin::Pin, ptr::addr_of_mut};
+
+use kernel::{
+    error::to_result,
+    ffi::c_int,
+    prelude::*,
+    types::Opaque,
+    ThisModule,
+};
+
+use super::{
+    bindings,
+    device::{Device, Driver, PciDev},
+};
+
+/// `PCI_ANY_ID`.
+const ANY: u32 = !0;
+
+/// Matches every device, but only through `driver_override`, like vfio-pci.
+struct IdTable([bindings::pci_device_id; 2]);
+
+// SAFETY: Read-only data without pointers.
+unsafe impl Sync for IdTable {}
+
+static IDS: IdTable = IdTable([
+    bindings::pci_device_id {
+        vendor: ANY,
+        device: ANY,
+        subvendor: ANY,
+        subdevice: ANY,
+        class: 0,
+        class_mask: 0,
+        driver_data: 0,
+        override_only: bindings::PCI_ID_F_VFIO_DRIVER_OVERRIDE,
+    },
+    // SAFETY: All-zero is the table terminator.
+    unsafe { core::mem::zeroed() },
+]);
+
+/// A registered `pci_driver` for the variant driver `T`.
+///
+/// # Invariants
+///
+/// `drv` is registered with the PCI core from `new` until drop.
+pub struct Registration<T: Driver> {
+    drv: Pin<KBox<Opaque<bindings::pci_driver>>>,
+    _t: PhantomData<T>,
+}
+
+// SAFETY: The registration is only used to add IDs and to unregister, both of
+// which the PCI core serialises.
+unsafe impl<T: Driver> Send for Registration<T> {}
+// SAFETY: As above.
+unsafe impl<T: Driver> Sync for Registration<T> {}
+
+impl<T: Driver> Registration<T> {
+    /// Registers the driver; the PCI core probes matching devices at once.
+    pub fn new(module: &'static ThisModule, modname: &'static CStr) -> Result<Self> {
+        let drv = KBox::pin(Opaque::<bindings::pci_driver>::zeroed(), GFP_KERNEL)?;
+        let raw = drv.get();
+        // SAFETY: `raw` is a zeroed `pci_driver` nobody else knows yet.
+        unsafe {
+            (*raw).name = T::NAME.as_char_ptr();
+            (*raw).id_table = IDS.0.as_ptr();
+            (*raw).probe = Some(Self::probe_callback);
+            (*raw).remove = Some(Self::remove_callback);
+            (*raw).sriov_configure = Some(Self::sriov_configure_callback);
+            (*raw).err_handler = &raw const bindings::vfio_pci_core_err_handlers;
+            (*raw).driver_managed_dma = true;
+        }
+        // SAFETY: `raw` is a fully set up driver, pinned for as long as the
+        // registration lives, and unregistered in `drop`.
+        to_result(unsafe {
+            bindings::__pci_register_driver(raw, module.as_ptr(), modname.as_char_ptr())
+        })?;
+        // INVARIANT: Registered just above.
+        Ok(Self {
+            drv,
+            _t: PhantomData,
+        })
+    }
+
+    /// Adds a dynamic ID, like writing to `new_id` (the `ids=` parameter).
+    pub fn add_dynid(&self, id: &DynId) -> Result {
+        // SAFETY: By the type invariant the driver is registered.
+        to_result(unsafe {
+            bindings::pci_add_dynid(
+                self.drv.get(),
+                id.vendor,
+                id.device,
+                id.subvendor,
+                id.subdevice,
+                id.class,
+                id.class_mask,
+                0,
+            )
+        })
+    }
+
+    extern "C" fn probe_callback(
+        pdev: *mut bindings::pci_dev,
+        _id: *const bindings::pci_device_id,
+    ) -> c_int {
+        // SAFETY: The PCI core passes a valid device for the call.
+        let pdev = unsafe { PciDev::from_raw(pdev) };
+        match Self::probe(pdev) {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    fn probe(pdev: &PciDev) -> Result {
+        let core = Device::<T>::alloc(pdev)?.as_ptr();
+        // SAFETY: `pdev` is being probed by us: its drvdata is ours to set.
+        unsafe { bindings::dev_set_drvdata(addr_of_mut!((*pdev.as_raw()).dev), core.cast()) };
+        // SAFETY: `core` was allocated and initialised by `alloc`.
+        let ret = to_result(unsafe { bindings::vfio_pci_core_register_device(core) });
+        if ret.is_err() {
+            // SAFETY: Drops the reference `alloc` returned; nobody else has one.
+            unsafe { bindings::vfio_pci_rs_put_device(core.cast()) };
+        }
+        ret
+    }
+
+    extern "C" fn remove_callback(pdev: *mut bindings::pci_dev) {
+        // SAFETY: The PCI core passes a device that `probe` bound.
+        let core = unsafe { bindings::dev_get_drvdata(addr_of_mut!((*pdev).dev)) };
+        let core = core.cast::<bindings::vfio_pci_core_device>();
+        // SAFETY: `core` is the device registered in `probe`.  Unregistering
+        // disables SR-IOV first and waits for every user to close it.
+        unsafe { bindings::vfio_pci_core_unregister_device(core) };
+        // SAFETY: Drops the reference taken in `probe`.
+        unsafe { bindings::vfio_pci_rs_put_device(core.cast()) };
+    }
+
+    extern "C" fn sriov_configure_callback(pdev: *mut bindings::pci_dev, nr: c_int) -> c_int {
+        // SAFETY: The PCI core passes a valid, bound device; it holds the
+        // device lock, so the driver stays bound for the call.
+        let pdev = unsafe { PciDev::from_raw(pdev) };
+        let Some(dev) = Device::<T>::from_pdev(pdev) else {
+            return ENODEV.to_errno();
+        };
+        match T::sriov_configure(dev, nr) {
+            Ok(n) => n,
+            Err(e) => e.to_errno(),
+        }
+    }
+}
+
+impl<T: Driver> Drop for Registration<T> {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant the driver is registered.  This
+        // removes every bound device before it returns.
+        unsafe { bindings::pci_unregister_driver(self.drv.get()) };
+    }
+}
+
+/// A PCI ID for `pci_add_dynid`, as in vfio-pci's `ids=` parameter:
+/// `vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]`, hex.
+#[derive(Debug, PartialEq, Eq)]
+pub struct DynId {
+    /// Vendor ID.
+    pub vendor: u32,
+    /// Device ID.
+    pub device: u32,
+    /// Subsystem vendor ID, or `PCI_ANY_ID`.
+    pub subvendor: u32,
+    /// Subsystem device ID, or `PCI_ANY_ID`.
+    pub subdevice: u32,
+    /// Class code.
+    pub class: u32,
+    /// Class code mask.
+    pub class_mask: u32,
+}
+
+impl DynId {
+    /// Parses one ID; `None` if it has fewer than two fields, more than six,
+    /// or a field that is not hexadecimal.
+    pub fn parse(text: &[u8]) -> Option<Self> {
+        let mut fields = [ANY, ANY, ANY, ANY, 0, 0];
+        let mut n = 0;
+        for part in text.split(|&b| b == b':') {
+            *fields.get_mut(n)? = parse_hex(part)?;
+            n += 1;
+        }
+        if n < 2 {
+            return None;
+        }
+        let [vendor, device, subvendor, subdevice, class, class_mask] = fields;
+        Some(Self {
+            vendor,
+            device,
+            subvendor,
+            subdevice,
+            class,
+            class_mask,
+        })
+    }
+}
+
+fn parse_hex(s: &[u8]) -> Option<u32> {
+    if s.is_empty() || s.len() > 8 {
+        return None;
+    }
+    s.iter().try_fold(0u32, |acc, &b| {
+        let d = (b as char).to_digit(16)?;
+        Some(acc << 4 | d)
+    })
+}

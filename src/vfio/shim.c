@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * One wrapper per static inline that the Rust side needs; no logic here.
+ */
+#include "vfio_pci_rs.h"
+
+void vfio_pci_rs_put_device(struct vfio_device *vdev)
+{
+	vfio_put_device(vdev);
+}
+
+struct pci_dev *vfio_pci_rs_pdev(const struct vfio_device *vdev)
+{
+	return to_pci_dev(vdev->dev);
+}
+
+struct pci_dev *vfio_pci_rs_physfn(struct pci_dev *pdev)
+{
+	return pci_physfn(pdev);
+}
+
+struct pci_driver *vfio_pci_rs_dev_driver(const struct pci_dev *pdev)
+{
+	return pci_dev_driver(pdev);
+}
+
+const char *vfio_pci_rs_name(const struct pci_dev *pdev)
+{
+	return pci_name(pdev);
+}
+
+/* A field of the (opaque to Rust) core device, latched at init like vfio-pci. */
+void vfio_pci_rs_set_disable_idle_d3(struct vfio_pci_core_device *vdev, bool val)
+{
+	vdev->disable_idle_d3 = val;
+}
