@@ -9,7 +9,7 @@
 
 use kernel::{c_str, prelude::*, str::BStr};
 
-mod token;
+pub mod token;
 mod vfio;
 
 use vfio::{

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Stage C: may this device be opened with this token? Plus the per-PF token
+//! state and the checks of the `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN` feature.
+//!
+//! [`decide`] is upstream's `vfio_pci_core_match_token_uuid()` as a pure
+//! function of who opens ([`Opener`]) and which token came with the open, and
+//! it says why it refused ([`Deny`]). [`PfToken`] is the state the driver keeps
+//! per PF under a mutex; [`check_token_feature`] is upstream's
+//! `vfio_check_feature()` for this one feature.
+
+use core::fmt;
+
+use super::uuid::Uuid;
+
+/// `VFIO_DEVICE_FEATURE_MASK`: the feature index bits of the flags word.
+pub const VFIO_DEVICE_FEATURE_MASK: u32 = 0xffff;
+/// `VFIO_DEVICE_FEATURE_GET`: get the feature into the payload.
+pub const VFIO_DEVICE_FEATURE_GET: u32 = 1 << 16;
+/// `VFIO_DEVICE_FEATURE_SET`: set the feature from the payload.
+pub const VFIO_DEVICE_FEATURE_SET: u32 = 1 << 17;
+/// `VFIO_DEVICE_FEATURE_PROBE`: only ask whether the feature is supported.
+pub const VFIO_DEVICE_FEATURE_PROBE: u32 = 1 << 18;
+/// `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN`: the feature index of the VF token.
+pub const VFIO_DEVICE_FEATURE_PCI_VF_TOKEN: u32 = 0;
+
+/// The two errors this layer can produce; the driver maps them to kernel
+/// errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Errno {
+    /// `EACCES`: the token is missing or wrong.
+    Access,
+    /// `EINVAL`: the request is malformed or a token was given where none
+    /// belongs.
+    Invalid,
+}
+
+impl Errno {
+    /// The negative errno value: -13 (`-EACCES`) or -22 (`-EINVAL`).
+    pub const fn to_errno(self) -> i32 {
+        match self {
+            Errno::Access => -13,
+            Errno::Invalid => -22,
+        }
+    }
+}
+
+/// Who is being opened, and the token state that governs it.
+pub enum Opener<'a> {
+    /// A VF whose PF is not bound to a vfio-pci-core driver (C1, C2).
+    VfUnowned,
+    /// A VF whose PF holds this token state (C3, C4, C5).
+    Vf {
+        /// The PF's token state, locked by the caller.
+        pf: &'a PfToken,
+    },
+    /// A PF with SR-IOV (C6..C10).
+    Pf {
+        /// This PF's token state, locked by the caller; [`decide`] may set
+        /// its token (C10).
+        pf: &'a mut PfToken,
+    },
+    /// Neither a PF nor a VF (C11, C12).
+    Plain,
+}
+
+/// Why [`decide`] refused an open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Deny {
+    /// No token, but one is needed (C3, C6).
+    TokenRequired,
+    /// The token is not the PF's (C4, C7).
+    TokenIncorrect,
+    /// A token was given for a VF whose PF is not bound to a vfio-pci-core
+    /// driver (C2).
+    TokenUnexpectedPfNotOwned,
+    /// A token was given for a device that is neither a PF nor a VF (C12).
+    TokenUnexpectedNotSriov,
+}
+
+impl Deny {
+    /// The error to return to userspace: [`Errno::Access`] for a missing or
+    /// wrong token, [`Errno::Invalid`] for a token given where none belongs.
+    pub fn errno(&self) -> Errno {
+        match self {
+            Deny::TokenRequired | Deny::TokenIncorrect => Errno::Access,
+            Deny::TokenUnexpectedPfNotOwned | Deny::TokenUnexpectedNotSriov => Errno::Invalid,
+        }
+    }
+
+    /// A short description for the rate-limited log line of a rejection. It
+    /// never contains the token.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Deny::TokenRequired => "VF token required to access device",
+            Deny::TokenIncorrect => "incorrect VF token provided for device",
+            Deny::TokenUnexpectedPfNotOwned => {
+                "VF token incorrectly provided, PF not bound to a vfio-pci driver"
+            }
+            Deny::TokenUnexpectedNotSriov => "VF token incorrectly provided, not a PF or VF",
+        }
+    }
+}
+
+/// A PF's VF token state, kept by the driver under one mutex per PF.
+///
+/// The token is write-only: there is no getter, and `Debug` prints only
+/// `vf_users`. It can be changed ([`PfToken::set`]) and compared in constant
+/// time ([`PfToken::matches`]).
+///
+/// # Invariants
+///
+/// `vf_users` is the number of `vf_opened()` calls minus the number of
+/// successful `vf_closed()` calls; it never wraps in either direction.
+pub struct PfToken {
+    uuid: Uuid,
+    vf_users: u32,
+}
+
+/// [`PfToken::vf_closed`] was called while no VF was open: a driver bug.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Underflow;
+
+impl PfToken {
+    /// Creates the state of a newly bound PF, with no VF open.
+    ///
+    /// `initial` should be random and not nil (see [`Uuid::is_nil`]), so that
+    /// a VF cannot be opened before a PF user chooses a token.
+    pub fn new(initial: Uuid) -> Self {
+        // INVARIANT: no call has been made yet, and `vf_users` is 0.
+        PfToken {
+            uuid: initial,
+            vf_users: 0,
+        }
+    }
+
+    /// Replaces the token (`VFIO_DEVICE_FEATURE_SET`, or C10).
+    ///
+    /// Allowed whatever `vf_users` is, as upstream: VFs that are already open
+    /// stay open.
+    pub fn set(&mut self, uuid: Uuid) {
+        self.uuid = uuid;
+    }
+
+    /// The number of VF devices of this PF that are open.
+    pub fn vf_users(&self) -> u32 {
+        self.vf_users
+    }
+
+    /// Records that one more VF device is open.
+    ///
+    /// The count saturates rather than wraps. It cannot actually reach
+    /// `u32::MAX`: it counts devices, not fds, and a PF has at most 65535
+    /// VFs (`TotalVFs` is 16 bits).
+    pub fn vf_opened(&mut self) {
+        // INVARIANT: the count goes up by one, saturating instead of wrapping.
+        self.vf_users = self.vf_users.saturating_add(1);
+    }
+
+    /// Records that a VF device was closed.
+    ///
+    /// Returns [`Underflow`], and leaves the count at 0, if no VF was open;
+    /// the driver then warns once.
+    pub fn vf_closed(&mut self) -> Result<(), Underflow> {
+        // INVARIANT: the count goes down by one only if it is positive.
+        self.vf_users = self.vf_users.checked_sub(1).ok_or(Underflow)?;
+        Ok(())
+    }
+
+    /// Whether `token` is this PF's token, compared in constant time.
+    pub fn matches(&self, token: &Uuid) -> bool {
+        self.uuid.ct_eq(token)
+    }
+}
+
+impl fmt::Debug for PfToken {
+    /// Prints `vf_users` only, never the token.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PfToken")
+            .field("vf_users", &self.vf_users)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Requires `token` to be `pf`'s token (C3-C8).
+fn require(pf: &PfToken, token: Option<&Uuid>) -> Result<(), Deny> {
+    let token = token.ok_or(Deny::TokenRequired)?;
+    if pf.matches(token) {
+        Ok(())
+    } else {
+        Err(Deny::TokenIncorrect)
+    }
+}
+
+/// Decides whether `opener` may be opened with `token` (SPEC stage C, same as
+/// upstream `vfio_pci_core_match_token_uuid()`).
+///
+/// - A VF of an unowned PF, or a device that is neither a PF nor a VF: allowed
+///   without a token, refused with one (C1, C2, C11, C12).
+/// - A VF of an owned PF: the PF's token is required (C3-C5).
+/// - A PF with open VFs: its token is required and stays as it is (C6-C8).
+/// - A PF without open VFs: allowed; a token given with the open becomes the
+///   PF's token, whatever happens to the open afterwards (C9, C10).
+///
+/// The caller holds the PF's mutex across this call.
+pub fn decide(opener: Opener<'_>, token: Option<&Uuid>) -> Result<(), Deny> {
+    match opener {
+        Opener::VfUnowned => match token {
+            None => Ok(()),
+            Some(_) => Err(Deny::TokenUnexpectedPfNotOwned),
+        },
+        Opener::Vf { pf } => require(pf, token),
+        Opener::Pf { pf } => {
+            if pf.vf_users() > 0 {
+                require(pf, token)
+            } else {
+                if let Some(token) = token {
+                    pf.set(*token);
+                }
+                Ok(())
+            }
+        }
+        Opener::Plain => match token {
+            None => Ok(()),
+            Some(_) => Err(Deny::TokenUnexpectedNotSriov),
+        },
+    }
+}
+
+/// What to do with a valid `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN` request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeatureOp {
+    /// A probe: return 0.
+    Probe,
+    /// A set: copy [`Uuid::LEN`] bytes from the payload (`-EFAULT` if that
+    /// faults), then [`PfToken::set`] under the mutex, and return 0.
+    Set,
+}
+
+/// Checks a `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN` request (SPEC section 4).
+///
+/// `flags` is the whole flags word of `struct vfio_device_feature` (the
+/// feature index bits are ignored), `payload_len` the `argsz` left after the
+/// header. This is upstream's `vfio_check_feature(flags, argsz,
+/// VFIO_DEVICE_FEATURE_SET, sizeof(uuid_t))`, in its order:
+///
+/// 1. GET, in any combination: [`Errno::Invalid`] (the token is write-only).
+/// 2. PROBE, with or without SET: [`FeatureOp::Probe`].
+/// 3. No SET: [`Errno::Invalid`].
+/// 4. A payload shorter than a UUID: [`Errno::Invalid`].
+/// 5. Otherwise [`FeatureOp::Set`].
+///
+/// The driver answers `-ENOTTY` itself, before calling this, for a device
+/// without [`PfToken`] state.
+pub fn check_token_feature(flags: u32, payload_len: usize) -> Result<FeatureOp, Errno> {
+    let supported = VFIO_DEVICE_FEATURE_SET;
+    if flags & (VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_SET) & !supported != 0 {
+        return Err(Errno::Invalid);
+    }
+    if flags & VFIO_DEVICE_FEATURE_PROBE != 0 {
+        return Ok(FeatureOp::Probe);
+    }
+    if flags & (VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_SET) == 0 {
+        return Err(Errno::Invalid);
+    }
+    if payload_len < Uuid::LEN {
+        return Err(Errno::Invalid);
+    }
+    Ok(FeatureOp::Set)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errno_values() {
+        assert_eq!(Errno::Access.to_errno(), -13);
+        assert_eq!(Errno::Invalid.to_errno(), -22);
+    }
+
+    #[test]
+    fn uapi_values() {
+        // include/uapi/linux/vfio.h of Linux 7.3.
+        assert_eq!(VFIO_DEVICE_FEATURE_MASK, 0xffff);
+        assert_eq!(VFIO_DEVICE_FEATURE_GET, 0x1_0000);
+        assert_eq!(VFIO_DEVICE_FEATURE_SET, 0x2_0000);
+        assert_eq!(VFIO_DEVICE_FEATURE_PROBE, 0x4_0000);
+        assert_eq!(VFIO_DEVICE_FEATURE_PCI_VF_TOKEN, 0);
+    }
+
+    #[test]
+    fn pf_token_debug_hides_token() {
+        extern crate std;
+        use std::format;
+        let mut pf = PfToken::new(Uuid([0xab; 16]));
+        pf.vf_opened();
+        let s = format!("{pf:?}");
+        assert_eq!(s, "PfToken { vf_users: 1, .. }");
+    }
+}
