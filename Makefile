@@ -5,6 +5,7 @@
 #   make            build vfio-pci-rs.ko against $(KDIR)
 #   make demo       set up, build, boot the VM and show the driver at work
 #   make check      every test: host, KUnit, VM; ends "N passed, N failed"
+#   make check-full the same with the slow upstream cases (memcpy_storm)
 #   make CLIPPY=1   build with clippy
 
 # The cached test kernel, built on first use.
@@ -31,7 +32,10 @@ demo: setup
 check: setup
 	scripts/check
 
+check-full: setup
+	scripts/check --full
+
 bench: setup
 	scripts/bench
 
-.PHONY: all modules clean setup demo check bench
+.PHONY: all modules clean setup demo check check-full bench

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-open: open a vfio PCI device the way a userspace driver does, and say
+ * what happened, errno included.
+ *
+ *   vfio-open [--cdev] [--token UUID] [--set-token UUID] [--regions]
+ *             [--hold SECONDS] BDF
+ *
+ * --cdev        open /dev/vfio/devices/vfioN and VFIO_DEVICE_BIND_IOMMUFD
+ *               (with VFIO_DEVICE_BIND_FLAG_TOKEN when --token is given),
+ *               instead of the group path's VFIO_GROUP_GET_DEVICE_FD
+ *               "BDF vf_token=UUID"
+ * --set-token   after opening, VFIO_DEVICE_FEATURE SET PCI_VF_TOKEN
+ * --regions     print the device's regions
+ * --hold        keep the device open that many seconds before exiting
+ *
+ * Prints "open BDF: ok" or "open BDF: EACCES (Permission denied)" and exits
+ * 0 on success, 1 when the open is refused, 2 on a setup error.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+
+static const char *errname(int e)
+{
+	switch (e) {
+	case EACCES: return "EACCES";
+	case EINVAL: return "EINVAL";
+	case ENODEV: return "ENODEV";
+	case ENOTTY: return "ENOTTY";
+	case EBUSY: return "EBUSY";
+	case EFAULT: return "EFAULT";
+	case ENOENT: return "ENOENT";
+	default: return "E?";
+	}
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "vfio-open: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static int parse_uuid(const char *s, unsigned char out[16])
+{
+	int i, n = 0;
+
+	if (strlen(s) != 36)
+		return -1;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return -1;
+			continue;
+		}
+		if (sscanf(&s[i], "%2hhx", &out[n]) != 1)
+			return -1;
+		n++;
+		i++;
+	}
+	return 0;
+}
+
+static int group_open(const char *bdf, const char *token)
+{
+	char path[256], link[256], name[512];
+	int container, group, fd;
+	ssize_t len;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+	len = readlink(path, link, sizeof(link) - 1);
+	if (len < 0)
+		die(path);
+	link[len] = '\0';
+	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
+
+	container = open("/dev/vfio/vfio", O_RDWR);
+	if (container < 0)
+		die("/dev/vfio/vfio");
+	group = open(path, O_RDWR);
+	if (group < 0)
+		die(path);
+	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container))
+		die("VFIO_GROUP_SET_CONTAINER");
+	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		die("VFIO_SET_IOMMU");
+
+	if (token)
+		snprintf(name, sizeof(name), "%s vf_token=%s", bdf, token);
+	else
+		snprintf(name, sizeof(name), "%s", bdf);
+	fd = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, name);
+	return fd < 0 ? -errno : fd;
+}
+
+static int cdev_open(const char *bdf, const char *token)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	char path[512];
+	unsigned char uuid[16];
+	struct dirent *de;
+	DIR *dir;
+	int iommufd, fd = -1;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
+	dir = opendir(path);
+	if (!dir)
+		die(path);
+	while ((de = readdir(dir))) {
+		if (!strncmp(de->d_name, "vfio", 4)) {
+			snprintf(path, sizeof(path), "/dev/vfio/devices/%s", de->d_name);
+			fd = open(path, O_RDWR);
+			if (fd < 0)
+				die(path);
+			break;
+		}
+	}
+	closedir(dir);
+	if (fd < 0) {
+		errno = ENODEV;
+		die("no vfio cdev");
+	}
+	iommufd = open("/dev/iommu", O_RDWR);
+	if (iommufd < 0)
+		die("/dev/iommu");
+	bind.iommufd = iommufd;
+	if (token) {
+		if (parse_uuid(token, uuid)) {
+			errno = EINVAL;
+			die("--token is not a UUID");
+		}
+		bind.flags = VFIO_DEVICE_BIND_FLAG_TOKEN;
+		bind.token_uuid_ptr = (unsigned long)uuid;
+	}
+	if (ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind))
+		return -errno;
+	return fd;
+}
+
+static int set_token(int fd, const char *token)
+{
+	struct {
+		struct vfio_device_feature hdr;
+		unsigned char uuid[16];
+	} f = {
+		.hdr.argsz = sizeof(f),
+		.hdr.flags = VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_PCI_VF_TOKEN,
+	};
+
+	if (parse_uuid(token, f.uuid)) {
+		errno = EINVAL;
+		die("--set-token is not a UUID");
+	}
+	return ioctl(fd, VFIO_DEVICE_FEATURE, &f) ? -errno : 0;
+}
+
+static void print_regions(int fd)
+{
+	static const char *const names[] = {
+		"BAR0", "BAR1", "BAR2", "BAR3", "BAR4", "BAR5", "ROM", "CONFIG", "VGA",
+	};
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	unsigned int i;
+
+	if (ioctl(fd, VFIO_DEVICE_GET_INFO, &info))
+		die("VFIO_DEVICE_GET_INFO");
+	printf("  %u regions, %u irqs, flags%s%s\n", info.num_regions,
+	       info.num_irqs, info.flags & VFIO_DEVICE_FLAGS_PCI ? " PCI" : "",
+	       info.flags & VFIO_DEVICE_FLAGS_RESET ? " RESET" : "");
+	for (i = 0; i < info.num_regions; i++) {
+		struct vfio_region_info r = { .argsz = sizeof(r), .index = i };
+
+		if (ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &r) || !r.size)
+			continue;
+		printf("  %-6s size 0x%-8llx%s%s%s\n",
+		       i < sizeof(names) / sizeof(names[0]) ? names[i] : "?",
+		       (unsigned long long)r.size,
+		       r.flags & VFIO_REGION_INFO_FLAG_READ ? " read" : "",
+		       r.flags & VFIO_REGION_INFO_FLAG_WRITE ? " write" : "",
+		       r.flags & VFIO_REGION_INFO_FLAG_MMAP ? " mmap" : "");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cdev", no_argument, NULL, 'c' },
+		{ "token", required_argument, NULL, 't' },
+		{ "set-token", required_argument, NULL, 's' },
+		{ "regions", no_argument, NULL, 'r' },
+		{ "hold", required_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *token = NULL, *new_token = NULL, *bdf;
+	int cdev = 0, regions = 0, hold = 0, opt, fd, ret;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': cdev = 1; break;
+		case 't': token = optarg; break;
+		case 's': new_token = optarg; break;
+		case 'r': regions = 1; break;
+		case 'h': hold = atoi(optarg); break;
+		default: return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "usage: vfio-open [--cdev] [--token UUID] [--set-token UUID] [--regions] [--hold S] BDF\n");
+		return 2;
+	}
+	bdf = argv[optind];
+
+	fd = cdev ? cdev_open(bdf, token) : group_open(bdf, token);
+	if (fd < 0) {
+		printf("open %s: %s (%s)\n", bdf, errname(-fd), strerror(-fd));
+		return 1;
+	}
+	printf("open %s: ok\n", bdf);
+	if (regions)
+		print_regions(fd);
+	if (new_token) {
+		ret = set_token(fd, new_token);
+		printf("set token on %s: %s\n", bdf, ret ? errname(-ret) : "ok");
+		if (ret)
+			return 1;
+	}
+	fflush(stdout);
+	if (hold)
+		sleep(hold);
+	close(fd);
+	return 0;
+}
