@@ -20,5 +20,7 @@ struct pci_dev *vfio_pci_rs_physfn(struct pci_dev *pdev);
 struct pci_driver *vfio_pci_rs_dev_driver(const struct pci_dev *pdev);
 const char *vfio_pci_rs_name(const struct pci_dev *pdev);
 void vfio_pci_rs_set_disable_idle_d3(struct vfio_pci_core_device *vdev, bool val);
+bool vfio_pci_rs_core_has_sriov_pf(const struct vfio_pci_core_device *vdev);
+void vfio_pci_rs_info_ratelimited(const struct pci_dev *pdev, const char *msg);
 
 #endif /* VFIO_PCI_RS_H */

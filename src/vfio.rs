@@ -21,3 +21,19 @@ pub mod param;
 pub mod pci;
 
 pub use crate::token::Uuid;
+
+/// A random (version 4) UUID from the kernel's RNG.
+pub fn random_uuid() -> Uuid {
+    let mut u = bindings::uuid_t::default();
+    // SAFETY: `u` is a valid `uuid_t` to write to.
+    unsafe { bindings::uuid_gen(&mut u) };
+    Uuid(u.b)
+}
+
+/// The kernel's `uuid_parse()` of `text`, for testing our codec against it.
+pub fn kernel_uuid_parse(text: &kernel::str::CStr) -> Result<Uuid, kernel::error::Error> {
+    let mut u = bindings::uuid_t::default();
+    // SAFETY: `text` is NUL-terminated and `u` valid to write to.
+    kernel::error::to_result(unsafe { bindings::uuid_parse(text.as_ptr().cast(), &mut u) })?;
+    Ok(Uuid(u.b))
+}

@@ -7,15 +7,35 @@
 //! the VF token: the UUID a userspace PF driver shares with the users of its
 //! VFs (see `Documentation/vfio-pci-rs.rst`).
 
-use kernel::{c_str, prelude::*, str::BStr};
+use kernel::{
+    c_str,
+    new_mutex,
+    prelude::*,
+    str::BStr,
+    sync::{Arc, Mutex},
+    uaccess::{UserPtr, UserSlice},
+    warn_on,
+};
 
 pub mod token;
-mod vfio;
+pub mod vfio;
+#[cfg(CONFIG_KUNIT)]
+mod kunit;
 
+use token::{
+    check_token_feature,
+    decide,
+    parse_match,
+    Errno,
+    FeatureOp,
+    Match,
+    Opener,
+    PfToken,
+    Uuid, //
+};
 use vfio::{
     device::{Device, Driver, PciDev},
     pci::{DynId, Registration},
-    Uuid,
 };
 
 module! {
@@ -38,29 +58,123 @@ module_params! {
 /// The driver: plain vfio-pci devices, with the VF token.
 struct VfioPciRsDriver;
 
+/// The token state of one PF, shared with its VFs.
+type PfState = Arc<Mutex<PfToken>>;
+
+/// What a device is, as far as VF tokens go.  Fixed at probe.
+enum Role {
+    /// An SR-IOV PF: it owns the token of its VFs.
+    Pf(PfState),
+    /// A VF.  `Some` when its PF is bound to vfio-pci-rs: the PF cannot
+    /// disable SR-IOV, and so go away, while this VF is bound.
+    Vf(Option<PfState>),
+    /// Neither.
+    Plain,
+}
+
+/// Per-device data.
+struct DeviceData {
+    role: Role,
+}
+
+impl DeviceData {
+    fn new(pdev: &PciDev) -> Result<Self> {
+        let role = if pdev.is_virtfn() {
+            let pf = Device::<VfioPciRsDriver>::from_pdev(pdev.physfn());
+            Role::Vf(pf.and_then(|pf| match &pf.data().role {
+                Role::Pf(state) => Some(state.clone()),
+                _ => None,
+            }))
+        } else if pdev.is_physfn() {
+            let mut initial = vfio::random_uuid();
+            while initial.is_nil() {
+                initial = vfio::random_uuid();
+            }
+            Role::Pf(Arc::pin_init(
+                new_mutex!(PfToken::new(initial), "vfio_pci_rs::PfToken"),
+                GFP_KERNEL,
+            )?)
+        } else {
+            Role::Plain
+        };
+        Ok(Self { role })
+    }
+}
+
+/// Logs why an open was refused, without the token.
+fn refuse(pdev: &PciDev, why: &CStr, err: Error) -> Error {
+    pdev.info_ratelimited(why);
+    err
+}
+
+fn to_error(errno: Errno) -> Error {
+    match errno {
+        Errno::Access => EACCES,
+        Errno::Invalid => EINVAL,
+    }
+}
+
 impl Driver for VfioPciRsDriver {
     const NAME: &'static CStr = c_str!("vfio-pci-rs");
-    type Data = ();
+    type Data = DeviceData;
 
-    fn init(_pdev: &PciDev) -> impl PinInit<Self::Data, Error> {
-        Ok(())
+    fn init(pdev: &PciDev) -> impl PinInit<Self::Data, Error> {
+        DeviceData::new(pdev)
+    }
+
+    fn opened(dev: &Device<Self>) {
+        if let Role::Vf(Some(pf)) = &dev.data().role {
+            pf.lock().vf_opened();
+        }
+    }
+
+    fn closing(dev: &Device<Self>) {
+        if let Role::Vf(Some(pf)) = &dev.data().role {
+            // An underflow would be a bug in the open/close pairing.
+            warn_on!(pf.lock().vf_closed().is_err());
+        }
     }
 
     fn match_name(dev: &Device<Self>, buf: &CStr) -> Result<bool> {
-        dev.core_match(buf)
+        let pdev = dev.pdev();
+        match parse_match(pdev.name().to_bytes(), buf.to_bytes()) {
+            Ok(Match::NotThisDevice) => Ok(false),
+            Ok(Match::Device { token }) => Self::match_token(dev, token.as_ref()).map(|()| true),
+            Err(e) => Err(refuse(pdev, e.reason(), to_error(e.errno()))),
+        }
     }
 
     fn match_token(dev: &Device<Self>, token: Option<&Uuid>) -> Result {
-        dev.core_match_token(token)
+        let decision = match &dev.data().role {
+            Role::Pf(pf) => decide(Opener::Pf { pf: &mut pf.lock() }, token),
+            Role::Vf(Some(pf)) => decide(Opener::Vf { pf: &pf.lock() }, token),
+            // The PF belongs to another vfio-pci-core driver: its token,
+            // kept by the core, decides, so mixed drivers fail closed.
+            Role::Vf(None) if dev.core_has_sriov_pf() => return dev.core_match_token(token),
+            Role::Vf(None) => decide(Opener::VfUnowned, token),
+            Role::Plain => decide(Opener::Plain, token),
+        };
+        decision.map_err(|deny| refuse(dev.pdev(), deny.reason(), to_error(deny.errno())))
     }
 
     fn vf_token_feature(
         dev: &Device<Self>,
         flags: u32,
-        arg: kernel::uaccess::UserPtr,
+        arg: UserPtr,
         payload_len: usize,
     ) -> Result<i32> {
-        dev.core_feature(flags, arg, payload_len)
+        let Role::Pf(pf) = &dev.data().role else {
+            return Err(ENOTTY);
+        };
+        match check_token_feature(flags, payload_len).map_err(to_error)? {
+            FeatureOp::Probe => Ok(0),
+            FeatureOp::Set => {
+                let mut uuid = Uuid([0; Uuid::LEN]);
+                UserSlice::new(arg, Uuid::LEN).reader().read_slice(&mut uuid.0)?;
+                pf.lock().set(uuid);
+                Ok(0)
+            }
+        }
     }
 
     fn sriov_configure(dev: &Device<Self>, nr_virtfn: i32) -> Result<i32> {

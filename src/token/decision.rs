@@ -9,6 +9,7 @@
 //! per PF under a mutex; [`check_token_feature`] is upstream's
 //! `vfio_check_feature()` for this one feature.
 
+use core::ffi::CStr;
 use core::fmt;
 
 use super::uuid::Uuid;
@@ -90,14 +91,14 @@ impl Deny {
 
     /// A short description for the rate-limited log line of a rejection. It
     /// never contains the token.
-    pub fn reason(&self) -> &'static str {
+    pub fn reason(&self) -> &'static CStr {
         match self {
-            Deny::TokenRequired => "VF token required to access device",
-            Deny::TokenIncorrect => "incorrect VF token provided for device",
+            Deny::TokenRequired => c"VF token required to access device",
+            Deny::TokenIncorrect => c"incorrect VF token provided for device",
             Deny::TokenUnexpectedPfNotOwned => {
-                "VF token incorrectly provided, PF not bound to a vfio-pci driver"
+                c"VF token incorrectly provided, PF not bound to a vfio-pci driver"
             }
-            Deny::TokenUnexpectedNotSriov => "VF token incorrectly provided, not a PF or VF",
+            Deny::TokenUnexpectedNotSriov => c"VF token incorrectly provided, not a PF or VF",
         }
     }
 }

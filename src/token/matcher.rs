@@ -8,6 +8,7 @@
 //! which strings are errors (all `-EINVAL`), and additionally says which rule
 //! an erroneous string broke, so that the driver can log why.
 
+use core::ffi::CStr;
 use super::{
     decision::Errno,
     uuid::Uuid, //
@@ -54,13 +55,13 @@ impl MatchError {
     ///
     /// It never contains any part of the string, so that a token (or a typo
     /// of one) is never logged.
-    pub fn reason(&self) -> &'static str {
+    pub fn reason(&self) -> &'static CStr {
         match self {
-            MatchError::TruncatedToken => "truncated vf_token option",
-            MatchError::MalformedToken => "malformed vf_token option",
-            MatchError::TrailingGarbage => "unexpected characters after vf_token option",
-            MatchError::UnknownOption => "unknown option",
-            MatchError::DuplicateToken => "duplicate vf_token option",
+            MatchError::TruncatedToken => c"truncated vf_token option",
+            MatchError::MalformedToken => c"malformed vf_token option",
+            MatchError::TrailingGarbage => c"unexpected characters after vf_token option",
+            MatchError::UnknownOption => c"unknown option",
+            MatchError::DuplicateToken => c"duplicate vf_token option",
         }
     }
 

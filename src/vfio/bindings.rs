@@ -17,6 +17,7 @@
     clippy::all,
     clippy::undocumented_unsafe_blocks,
     unsafe_op_in_unsafe_fn,
+    improper_ctypes,
     missing_docs
 )]
 

@@ -10,7 +10,6 @@ use core::{
 };
 
 use kernel::{
-    device,
     error::{from_err_ptr, to_result},
     ffi::{c_char, c_int, c_void},
     prelude::*,
@@ -98,13 +97,6 @@ impl PciDev {
         self.0.get()
     }
 
-    /// The generic device, for logging.
-    pub fn as_dev(&self) -> &device::Device {
-        // SAFETY: By the type invariant `pci_dev` is valid, so is its
-        // embedded `struct device`, for the lifetime of `self`.
-        unsafe { device::Device::from_raw(addr_of_mut!((*self.as_raw()).dev)) }
-    }
-
     /// The PCI name, `DDDD:BB:DD.F`.
     pub fn name(&self) -> &CStr {
         // SAFETY: `pci_name` returns the device name, a NUL-terminated string
@@ -124,10 +116,17 @@ impl PciDev {
         unsafe { (*self.as_raw()).is_virtfn() != 0 }
     }
 
-    /// The number of enabled VFs.
-    pub fn num_vfs(&self) -> i32 {
-        // SAFETY: By the type invariant the pointer is valid.
-        unsafe { bindings::pci_num_vf(self.as_raw()) }
+    /// The PF of this VF, or the device itself if it is not a VF.
+    pub fn physfn(&self) -> &PciDev {
+        // SAFETY: `pci_physfn` returns the device itself or its PF, which a
+        // VF holds a reference on for its whole life.
+        unsafe { PciDev::from_raw(bindings::vfio_pci_rs_physfn(self.as_raw())) }
+    }
+
+    /// Logs `msg` on the device at info level, rate limited.
+    pub fn info_ratelimited(&self, msg: &CStr) {
+        // SAFETY: The device is valid and `msg` is NUL-terminated.
+        unsafe { bindings::vfio_pci_rs_info_ratelimited(self.as_raw(), msg.as_char_ptr()) };
     }
 }
 
@@ -201,13 +200,12 @@ impl<T: Driver> Device<T> {
         to_result(unsafe { bindings::vfio_pci_core_enable(self.as_core()) })
     }
 
-    /// vfio-pci-core's parsing of the `VFIO_GROUP_GET_DEVICE_FD` string.
-    pub fn core_match(&self, buf: &CStr) -> Result<bool> {
-        // SAFETY: The device is registered; the core only reads `buf`.
-        let ret = unsafe {
-            bindings::vfio_pci_core_match(self.vfio_device(), buf.as_char_ptr().cast_mut())
-        };
-        to_result(ret).map(|()| ret == 1)
+    /// Whether vfio-pci-core linked this VF to its PF, i.e. the PF is bound
+    /// to a vfio-pci-core driver that enabled SR-IOV through
+    /// `vfio_pci_core_sriov_configure()`.
+    pub fn core_has_sriov_pf(&self) -> bool {
+        // SAFETY: The device is registered; the field is set at registration.
+        unsafe { bindings::vfio_pci_rs_core_has_sriov_pf(self.as_core()) }
     }
 
     /// vfio-pci-core's VF token decision.
@@ -216,21 +214,6 @@ impl<T: Driver> Device<T> {
         let ptr = uuid.as_ref().map_or(core::ptr::null(), core::ptr::from_ref);
         // SAFETY: The device is registered; `ptr` is NULL or valid.
         to_result(unsafe { bindings::vfio_pci_core_match_token_uuid(self.vfio_device(), ptr) })
-    }
-
-    /// vfio-pci-core's handling of a device feature.
-    pub fn core_feature(&self, flags: u32, arg: UserPtr, argsz: usize) -> Result<i32> {
-        // SAFETY: The device is registered; `arg` is the user pointer and
-        // length vfio gave us, checked by the core before use.
-        let ret = unsafe {
-            bindings::vfio_pci_core_ioctl_feature(
-                self.vfio_device(),
-                flags,
-                arg.as_const_ptr().cast_mut(),
-                argsz,
-            )
-        };
-        to_result(ret).map(|()| ret)
     }
 
     /// vfio-pci-core's SR-IOV enable/disable: keeps the core's PF list,

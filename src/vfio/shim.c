@@ -34,3 +34,15 @@ void vfio_pci_rs_set_disable_idle_d3(struct vfio_pci_core_device *vdev, bool val
 {
 	vdev->disable_idle_d3 = val;
 }
+
+/* Whether vfio-pci-core linked this VF to a PF of any vfio-pci-core driver. */
+bool vfio_pci_rs_core_has_sriov_pf(const struct vfio_pci_core_device *vdev)
+{
+	return vdev->sriov_pf_core_dev;
+}
+
+/* pci_info_ratelimited() is a macro with a per-call-site state. */
+void vfio_pci_rs_info_ratelimited(const struct pci_dev *pdev, const char *msg)
+{
+	pci_info_ratelimited(pdev, "%s\n", msg);
+}
