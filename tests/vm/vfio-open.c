@@ -13,6 +13,15 @@
  * --set-token   after opening, VFIO_DEVICE_FEATURE SET PCI_VF_TOKEN
  * --regions     print the device's regions
  * --hold        keep the device open that many seconds before exiting
+ * --raw STRING  pass STRING to VFIO_GROUP_GET_DEVICE_FD as it is
+ * --twice       open the device a second time (a second device fd)
+ * --feature FLAGS:LEN
+ *               after opening, VFIO_DEVICE_FEATURE with these flags (hex)
+ *               and LEN payload bytes (a UUID's worth of zeros, or less);
+ *               prints "feature: ok" or "feature: EINVAL (...)"
+ * --feature-fault
+ *               VFIO_DEVICE_FEATURE SET PCI_VF_TOKEN whose payload lies
+ *               in an unmapped page
  *
  * Prints "open BDF: ok" or "open BDF: EACCES (Permission denied)" and exits
  * 0 on success, 1 when the open is refused, 2 on a setup error.
@@ -25,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <linux/iommufd.h>
@@ -70,31 +80,38 @@ static int parse_uuid(const char *s, unsigned char out[16])
 	return 0;
 }
 
+static const char *raw_name;
+
 static int group_open(const char *bdf, const char *token)
 {
+	static int container = -1, group = -1;	/* a group opens only once */
 	char path[256], link[256], name[512];
-	int container, group, fd;
 	ssize_t len;
+	int fd;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-	len = readlink(path, link, sizeof(link) - 1);
-	if (len < 0)
-		die(path);
-	link[len] = '\0';
-	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
+	if (group < 0) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+		len = readlink(path, link, sizeof(link) - 1);
+		if (len < 0)
+			die(path);
+		link[len] = '\0';
+		snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
 
-	container = open("/dev/vfio/vfio", O_RDWR);
-	if (container < 0)
-		die("/dev/vfio/vfio");
-	group = open(path, O_RDWR);
-	if (group < 0)
-		die(path);
-	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container))
-		die("VFIO_GROUP_SET_CONTAINER");
-	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		die("VFIO_SET_IOMMU");
+		container = open("/dev/vfio/vfio", O_RDWR);
+		if (container < 0)
+			die("/dev/vfio/vfio");
+		group = open(path, O_RDWR);
+		if (group < 0)
+			die(path);
+		if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container))
+			die("VFIO_GROUP_SET_CONTAINER");
+		if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+			die("VFIO_SET_IOMMU");
+	}
 
-	if (token)
+	if (raw_name)
+		snprintf(name, sizeof(name), "%s", raw_name);
+	else if (token)
 		snprintf(name, sizeof(name), "%s vf_token=%s", bdf, token);
 	else
 		snprintf(name, sizeof(name), "%s", bdf);
@@ -163,6 +180,43 @@ static int set_token(int fd, const char *token)
 	return ioctl(fd, VFIO_DEVICE_FEATURE, &f) ? -errno : 0;
 }
 
+/* VFIO_DEVICE_FEATURE with arbitrary flags and payload length. */
+static int raw_feature(int fd, const char *spec)
+{
+	struct {
+		struct vfio_device_feature hdr;
+		unsigned char payload[16];
+	} f = { 0 };
+	unsigned int flags, len;
+
+	if (sscanf(spec, "%x:%u", &flags, &len) != 2 || len > 16) {
+		errno = EINVAL;
+		die("--feature FLAGS:LEN");
+	}
+	f.hdr.argsz = sizeof(f.hdr) + len;
+	f.hdr.flags = flags;
+	return ioctl(fd, VFIO_DEVICE_FEATURE, &f) ? -errno : 0;
+}
+
+/* A SET whose 16-byte payload starts in a page that is not mapped. */
+static int faulting_feature(int fd)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct vfio_device_feature *hdr;
+	char *map;
+
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
+		die("mmap");
+	if (munmap(map + page, page))
+		die("munmap");
+	hdr = (void *)(map + page - sizeof(*hdr));
+	hdr->argsz = sizeof(*hdr) + 16;
+	hdr->flags = VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_PCI_VF_TOKEN;
+	return ioctl(fd, VFIO_DEVICE_FEATURE, hdr) ? -errno : 0;
+}
+
 static void print_regions(int fd)
 {
 	static const char *const names[] = {
@@ -198,10 +252,14 @@ int main(int argc, char **argv)
 		{ "set-token", required_argument, NULL, 's' },
 		{ "regions", no_argument, NULL, 'r' },
 		{ "hold", required_argument, NULL, 'h' },
+		{ "raw", required_argument, NULL, 'R' },
+		{ "twice", no_argument, NULL, '2' },
+		{ "feature", required_argument, NULL, 'f' },
+		{ "feature-fault", no_argument, NULL, 'F' },
 		{ 0 },
 	};
-	const char *token = NULL, *new_token = NULL, *bdf;
-	int cdev = 0, regions = 0, hold = 0, opt, fd, ret;
+	const char *token = NULL, *new_token = NULL, *feature = NULL, *bdf;
+	int cdev = 0, regions = 0, hold = 0, twice = 0, fault = 0, opt, fd, fd2 = -1, ret;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
@@ -210,6 +268,10 @@ int main(int argc, char **argv)
 		case 's': new_token = optarg; break;
 		case 'r': regions = 1; break;
 		case 'h': hold = atoi(optarg); break;
+		case 'R': raw_name = optarg; break;
+		case '2': twice = 1; break;
+		case 'f': feature = optarg; break;
+		case 'F': fault = 1; break;
 		default: return 2;
 		}
 	}
@@ -225,6 +287,18 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("open %s: ok\n", bdf);
+	if (twice) {
+		fd2 = cdev ? cdev_open(bdf, token) : group_open(bdf, token);
+		printf("second open %s: %s\n", bdf, fd2 < 0 ? errname(-fd2) : "ok");
+	}
+	if (feature) {
+		ret = raw_feature(fd, feature);
+		printf("feature: %s\n", ret ? errname(-ret) : "ok");
+	}
+	if (fault) {
+		ret = faulting_feature(fd);
+		printf("feature: %s\n", ret ? errname(-ret) : "ok");
+	}
 	if (regions)
 		print_regions(fd);
 	if (new_token) {
@@ -236,6 +310,8 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	if (hold)
 		sleep(hold);
+	if (fd2 >= 0)
+		close(fd2);
 	close(fd);
 	return 0;
 }

@@ -1,0 +1,252 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The VF token, row by row of SPEC.md, on the group path (VFIO_GROUP_GET_
+# DEVICE_FD "BDF vf_token=UUID") and the cdev path (VFIO_DEVICE_BIND_IOMMUFD
+# with VFIO_DEVICE_BIND_FLAG_TOKEN), with the exact errno.  Every case name
+# starts with its SPEC row.  Needs two igb PFs and the edu device
+# (scripts/vm-run --pfs 2 --edu).  TAP.
+. vfio-lib.sh
+
+T1=52ac9bff-3a88-4fbd-901a-0d767c3b6c97
+T1_UPPER=52AC9BFF-3A88-4FBD-901A-0D767C3B6C97
+T2=88594674-90a0-47a9-aea8-9d9b352ac08a
+T3=0b5e0ac1-58a4-4e5e-9d2c-6e0f4d7a1b23
+
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# expect_open WANT DESC VFIO-OPEN-ARGS...: the open ends in WANT (ok, EACCES...)
+expect_open() {
+	local want=$1 desc=$2 out got
+	shift 2
+	out=$(vfio-open "$@" 2>&1)
+	got=$(echo "$out" | sed -n 's/^open [^ ]*: \([A-Za-z?]*\).*/\1/p' | head -n1)
+	if [ "$got" = "$want" ]; then ok "$desc"; else not_ok "$desc (want $want: $out)"; fi
+}
+
+# expect_line PATTERN DESC VFIO-OPEN-ARGS...: vfio-open prints a line PATTERN
+expect_line() {
+	local want=$1 desc=$2 out
+	shift 2
+	out=$(vfio-open "$@" 2>&1)
+	if echo "$out" | grep -qx "$want"; then ok "$desc"; else not_ok "$desc (want '$want': $out)"; fi
+}
+
+# both WANT DESC ARGS...: the same open on the group and the cdev path
+both() {
+	local want=$1 desc=$2
+	shift 2
+	expect_open "$want" "$desc [group]" "$@"
+	expect_open "$want" "$desc [cdev]" --cdev "$@"
+}
+
+# hold SECONDS ARGS...: keep a device open in the background until it is
+# open for sure; the holder's pid is in $holder.
+hold() {
+	secs=$1; shift
+	vfio-open --hold "$secs" "$@" > /tmp/holder.out 2>&1 &
+	holder=$!
+	i=0
+	while ! grep -q ': ok$' /tmp/holder.out && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+}
+
+find_dev() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor"):$(cat "$d/device")" = "$1" ] && basename "$d"
+	done
+}
+
+echo 1 > /sys/module/vfio_pci_rs/parameters/enable_sriov
+modprobe vfio-pci
+modprobe igb
+pf=$(igb_pfs | sed -n 1p)
+pf2=$(igb_pfs | sed -n 2p)
+edu=$(find_dev 0x1234:0x11e8 | head -n1)
+[ -n "$pf" ] && [ -n "$pf2" ] && [ -n "$edu" ] || {
+	echo "Bail out! needs two igb PFs and edu (vm-run --pfs 2 --edu)"
+	exit 1
+}
+unbind "$pf2"
+bind "$pf" vfio-pci-rs
+set_numvfs "$pf" 2
+vf=$(vfs_of "$pf" | sed -n 1p)
+vf2=$(vfs_of "$pf" | sed -n 2p)
+
+echo "# Stage C before any token was set: the random default"
+both EACCES "C4 VF with a guessed token before any was set" --token "$T1" "$vf"
+both EACCES "C3 VF of an owned PF without a token" "$vf"
+
+echo "# Stage A: the device string (group path), on the PF without VF users"
+expect_open ENODEV "A1 another device's name matches nothing" --raw "0000:7f:00.0" "$pf"
+expect_open ENODEV "A2 name followed by a tab" --raw "$pf	vf_token=$T1" "$pf"
+expect_open ENODEV "A2 name followed by x" --raw "${pf}x" "$pf"
+expect_open ENODEV "A2 name followed by a newline" --raw "$pf
+" "$pf"
+expect_open ok "A3 the name alone" --raw "$pf" "$pf"
+expect_open ok "A3 the name and spaces" --raw "$pf   " "$pf"
+expect_open EINVAL "A5 vf_token= with fewer than 36 chars" --raw "$pf vf_token=52ac9bff-3a88" "$pf"
+expect_open EINVAL "A6 36 chars that are not a UUID" --raw "$pf vf_token=52ac9bff+3a88-4fbd-901a-0d767c3b6c97" "$pf"
+expect_open EINVAL "A6 a non-hex digit" --raw "$pf vf_token=52ac9bff-3a88-4fbd-901a-0d767c3b6c9g" "$pf"
+expect_open EINVAL "A7 a non-space right after the UUID" --raw "$pf vf_token=${T2}x" "$pf"
+expect_open EINVAL "A8 unknown key" --raw "$pf foo=1" "$pf"
+expect_open EINVAL "A8 upper-case key" --raw "$pf VF_TOKEN=$T2" "$pf"
+expect_open EINVAL "A8 space before =" --raw "$pf vf_token =$T2" "$pf"
+expect_open EINVAL "A8 stray word" --raw "$pf please" "$pf"
+expect_open EINVAL "A9 vf_token twice, identical" --raw "$pf vf_token=$T2 vf_token=$T2" "$pf"
+expect_open EINVAL "A10 a tab between options" --raw "$pf 	vf_token=$T2" "$pf"
+expect_open EACCES "A stage A errors have no side effect (token not set)" --token "$T2" "$vf"
+
+echo "# Stage C"
+expect_open ok "A4 C10 PF opens with a token amid spaces and sets it" --raw "$pf   vf_token=$T1  " "$pf"
+both ok "C5 VF opens with the PF's token while the PF is closed" --token "$T1" "$vf"
+expect_open ok "A6 an upper-case token is the same token" --token "$T1_UPPER" "$vf"
+both EACCES "C4 VF with a wrong token" --token "$T2" "$vf"
+both EACCES "C3 VF without a token" "$vf"
+both ok "C9 PF without a token and no VF users" "$pf"
+expect_open ok "C9 left the token unchanged" --token "$T1" "$vf"
+expect_open ok "C10 PF opens on the cdev path with a new token" --cdev --token "$T2" "$pf"
+both ok "C10 the new token opens the VF" --token "$T2" "$vf"
+expect_open EACCES "C10 the old token no longer does" --token "$T1" "$vf"
+
+hold 8 --token "$T2" "$vf"
+both EACCES "C6 PF without a token while a VF is open" "$pf"
+both EACCES "C7 PF with a wrong token while a VF is open" --token "$T1" "$pf"
+both ok "C8 PF with the right token while a VF is open" --token "$T2" "$pf"
+expect_open ok "C8 left the token unchanged" --token "$T2" "$vf2"
+expect_line "set token on $pf: ok" "4 SET is allowed while a VF is open" --token "$T2" --set-token "$T3" "$pf"
+expect_open ok "4 SET took effect for new VF opens" --token "$T3" "$vf2"
+wait $holder
+check "4 the VF opened before the SET stayed usable until it closed" grep -q ': ok$' /tmp/holder.out
+expect_open ok "0 vf_users is back to 0 once the VF closed" "$pf"
+
+hold 8 --twice --token "$T3" "$vf"
+check "0 two fds on one VF (group path)" grep -q '^second open .*: ok$' /tmp/holder.out
+hold 8 --cdev --token "$T3" "$vf2"
+expect_open EACCES "0 a PF needs the token while VFs are open" "$pf"
+wait
+expect_open ok "0 vf_users counts devices, not fds: back to 0 after close" "$pf"
+
+echo "# Section 4: VFIO_DEVICE_FEATURE_PCI_VF_TOKEN"
+# flags: GET 0x10000, SET 0x20000, PROBE 0x40000; feature index 0
+expect_line "feature: ENOTTY" "4 on a VF: ENOTTY" --token "$T3" --feature 20000:16 "$vf"
+expect_line "feature: ENOTTY" "4 PROBE on a VF: ENOTTY before any flag check" --token "$T3" --feature 50000:0 "$vf"
+expect_line "feature: EINVAL" "4 GET on a PF: EINVAL" --feature 10000:16 "$pf"
+expect_line "feature: EINVAL" "4 GET|SET: EINVAL" --feature 30000:16 "$pf"
+expect_line "feature: EINVAL" "4 GET|PROBE: EINVAL" --feature 50000:16 "$pf"
+expect_line "feature: ok" "4 PROBE: 0" --feature 40000:0 "$pf"
+expect_line "feature: ok" "4 PROBE|SET: 0" --feature 60000:0 "$pf"
+expect_line "feature: EINVAL" "4 neither GET nor SET: EINVAL" --feature 0:16 "$pf"
+expect_line "feature: EINVAL" "4 SET with 15 payload bytes: EINVAL" --feature 20000:15 "$pf"
+expect_line "feature: EFAULT" "4 SET with an unmapped payload: EFAULT" --feature-fault "$pf"
+expect_open ok "4 failed SETs left the token alone" --token "$T3" "$vf"
+expect_line "set token on $pf: ok" "4 SET" --set-token "$T1" "$pf"
+expect_open ok "4 SET: the VF opens with the new token" --token "$T1" "$vf"
+
+echo "# The token's life"
+set_numvfs "$pf" 0 && set_numvfs "$pf" 2
+vf=$(vfs_of "$pf" | sed -n 1p)
+vf2=$(vfs_of "$pf" | sed -n 2p)
+expect_open ok "5 the token survives sriov_numvfs 2 -> 0 -> 2" --token "$T1" "$vf"
+
+bind "$pf2" vfio-pci-rs && set_numvfs "$pf2" 1
+vfb=$(vfs_of "$pf2" | sed -n 1p)
+vfio-open --set-token "$T2" "$pf2" > /dev/null
+expect_open EACCES "0 two PFs: PF2's VF refuses PF1's token" --token "$T1" "$vfb"
+expect_open ok "0 two PFs: PF2's VF opens with PF2's token" --token "$T2" "$vfb"
+expect_open ok "0 two PFs: PF1's VF still opens with PF1's token" --token "$T1" "$vf"
+set_numvfs "$pf2" 0
+
+echo "# Mixed drivers fail closed"
+bind "$vf2" vfio-pci
+both EACCES "3 a VF of a vfio-pci-rs PF bound to C vfio-pci: no token" "$vf2"
+expect_open EACCES "3 a VF of a vfio-pci-rs PF bound to C vfio-pci: not even our token" --token "$T1" "$vf2"
+bind "$vf2" vfio-pci-rs
+expect_open ok "3 rebound to vfio-pci-rs it opens with the token" --token "$T1" "$vf2"
+
+bind "$pf2" vfio-pci
+echo 1 > /sys/module/vfio_pci/parameters/enable_sriov
+set_numvfs "$pf2" 1
+vfb=$(vfs_of "$pf2" | sed -n 1p)
+bind "$vfb" vfio-pci-rs
+vfio-open --set-token "$T3" "$pf2" > /dev/null
+both EACCES "3 a vfio-pci-rs VF under a C vfio-pci PF: no token" "$vfb"
+expect_open EACCES "3 a vfio-pci-rs VF under a C vfio-pci PF: wrong token" --token "$T1" "$vfb"
+both ok "3 a vfio-pci-rs VF under a C vfio-pci PF: that PF's token" --token "$T3" "$vfb"
+set_numvfs "$pf2" 0
+
+bind "$pf2" igb && set_numvfs "$pf2" 1
+vfb=$(vfs_of "$pf2" | sed -n 1p)
+bind "$vfb" vfio-pci-rs
+both ok "C1 a VF whose PF is on a non-vfio driver, no token" "$vfb"
+both EINVAL "C2 a VF whose PF is on a non-vfio driver, with a token" --token "$T1" "$vfb"
+set_numvfs "$pf2" 0
+unbind "$pf2"
+
+bind "$edu" vfio-pci-rs
+both ok "C11 neither PF nor VF, no token" "$edu"
+both EINVAL "C12 neither PF nor VF, with a token" --token "$T1" "$edu"
+expect_line "feature: ENOTTY" "4 on a device that is neither: ENOTTY" --feature 20000:16 "$edu"
+unbind "$edu"
+
+set_numvfs "$pf" 0 && unbind "$pf" && bind "$pf" vfio-pci-rs && set_numvfs "$pf" 1
+vf=$(vfs_of "$pf" | sed -n 1p)
+expect_open EACCES "5 a PF rebind starts a new random token: the old one is refused" --token "$T1" "$vf"
+
+echo "# sriov_numvfs=0 waits for an open VF"
+vfio-open --set-token "$T2" "$pf" > /dev/null
+hold 4 --token "$T2" "$vf"
+start=$(date +%s)
+set_numvfs "$pf" 0
+took=$(($(date +%s) - start))
+check "7 sriov_numvfs=0 blocked until the VF fd closed (${took}s)" [ "$took" -ge 2 ]
+check "7 then the VFs are gone" [ -z "$(vfs_of "$pf")" ]
+wait
+
+echo "# Reasons in the kernel log, and no token anywhere"
+sleep 6	# let the rate limit's window pass
+set_numvfs "$pf" 1
+vf=$(vfs_of "$pf" | sed -n 1p)
+vfio-open --set-token "$T2" "$pf" > /dev/null
+reason() {
+	local want=$1 desc=$2 last
+	shift 2
+	vfio-open "$@" > /dev/null 2>&1
+	last=$(dmesg | grep 'vfio-pci-rs' | tail -n1)
+	case "$last" in *"$want"*) ok "$desc" ;; *) not_ok "$desc (last: $last)" ;; esac
+}
+reason "VF token required" "3 reason: token required" "$vf"
+reason "incorrect VF token" "3 reason: token incorrect" --token "$T1" "$vf"
+reason "truncated vf_token" "3 reason: truncated option" --raw "$vf vf_token=zz" "$vf"
+reason "malformed vf_token" "3 reason: malformed option" --raw "$vf vf_token=52ac9bff+3a88-4fbd-901a-0d767c3b6c97" "$vf"
+reason "unknown option" "3 reason: unknown option" --raw "$vf foo=1" "$vf"
+set_numvfs "$pf" 0
+bind "$pf2" igb && set_numvfs "$pf2" 1
+vfb=$(vfs_of "$pf2" | sed -n 1p)
+bind "$vfb" vfio-pci-rs
+reason "PF not bound" "3 reason: PF not owned" --token "$T1" "$vfb"
+set_numvfs "$pf2" 0
+unbind "$pf2"
+unbind "$pf"
+
+leaks=0
+for t in $T1 $T2 $T3; do
+	hex=$(echo "$t" | tr -d -)
+	upper=$(echo "$t" | tr a-f A-F)
+	for pat in "$t" "$upper" "$hex" "$(echo "$hex" | tr a-f A-F)"; do
+		dmesg | grep -qi "$pat" && leaks=$((leaks + 1))
+	done
+done
+check "3 no token appears in the kernel log" [ "$leaks" = 0 ]
+
+echo "1..$n"
+[ "$fails" = 0 ]
