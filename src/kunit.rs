@@ -8,9 +8,9 @@
 use kernel::{c_str, prelude::*};
 
 use crate::token::{
-    decision::{VFIO_DEVICE_FEATURE_GET, VFIO_DEVICE_FEATURE_PROBE, VFIO_DEVICE_FEATURE_SET},
     check_token_feature,
     decide,
+    decision::{VFIO_DEVICE_FEATURE_GET, VFIO_DEVICE_FEATURE_PROBE, VFIO_DEVICE_FEATURE_SET},
     parse_match,
     Deny,
     Errno,
@@ -69,15 +69,30 @@ mod tests {
         let mut buf = [0u8; 64];
         let n = NAME.len();
         buf[..n].copy_from_slice(NAME);
-        assert_eq!(parse_match(NAME, &buf[..n]), Ok(Match::Device { token: None }));
+        assert_eq!(
+            parse_match(NAME, &buf[..n]),
+            Ok(Match::Device { token: None })
+        );
         buf[n..n + 10].copy_from_slice(b" vf_token=");
         buf[n + 10..n + 46].copy_from_slice(TEXT.to_bytes());
         let ok = parse_match(NAME, &buf[..n + 46]);
         assert!(matches!(ok, Ok(Match::Device { token: Some(_) })));
-        assert_eq!(parse_match(NAME, b"0000:03:00.1\tx"), Ok(Match::NotThisDevice));
-        assert_eq!(parse_match(NAME, b"0000:03:00.1 vf_token=1234"), Err(MatchError::TruncatedToken));
-        assert_eq!(parse_match(NAME, b"0000:03:00.1 foo=1"), Err(MatchError::UnknownOption));
-        assert_eq!(MatchError::UnknownOption.errno().to_errno(), EINVAL.to_errno());
+        assert_eq!(
+            parse_match(NAME, b"0000:03:00.1\tx"),
+            Ok(Match::NotThisDevice)
+        );
+        assert_eq!(
+            parse_match(NAME, b"0000:03:00.1 vf_token=1234"),
+            Err(MatchError::TruncatedToken)
+        );
+        assert_eq!(
+            parse_match(NAME, b"0000:03:00.1 foo=1"),
+            Err(MatchError::UnknownOption)
+        );
+        assert_eq!(
+            MatchError::UnknownOption.errno().to_errno(),
+            EINVAL.to_errno()
+        );
     }
 
     #[test]
@@ -89,10 +104,16 @@ mod tests {
         assert!(pf.matches(&t1));
         // C5 / C3.
         assert_eq!(decide(Opener::Vf { pf: &pf }, Some(&t1)), Ok(()));
-        assert_eq!(decide(Opener::Vf { pf: &pf }, None), Err(Deny::TokenRequired));
+        assert_eq!(
+            decide(Opener::Vf { pf: &pf }, None),
+            Err(Deny::TokenRequired)
+        );
         // C6: with a VF user the PF needs the token too.
         pf.vf_opened();
-        assert_eq!(decide(Opener::Pf { pf: &mut pf }, None), Err(Deny::TokenRequired));
+        assert_eq!(
+            decide(Opener::Pf { pf: &mut pf }, None),
+            Err(Deny::TokenRequired)
+        );
         assert_eq!(Deny::TokenIncorrect.errno().to_errno(), EACCES.to_errno());
         assert!(pf.vf_closed().is_ok());
         assert!(pf.vf_closed().is_err());
@@ -103,11 +124,17 @@ mod tests {
         let pci_vf_token = bindings::VFIO_DEVICE_FEATURE_PCI_VF_TOKEN;
         assert_eq!(bindings::VFIO_DEVICE_FEATURE_SET, VFIO_DEVICE_FEATURE_SET);
         assert_eq!(bindings::VFIO_DEVICE_FEATURE_GET, VFIO_DEVICE_FEATURE_GET);
-        assert_eq!(bindings::VFIO_DEVICE_FEATURE_PROBE, VFIO_DEVICE_FEATURE_PROBE);
+        assert_eq!(
+            bindings::VFIO_DEVICE_FEATURE_PROBE,
+            VFIO_DEVICE_FEATURE_PROBE
+        );
         let set = VFIO_DEVICE_FEATURE_SET | pci_vf_token;
         assert_eq!(check_token_feature(set, 16), Ok(FeatureOp::Set));
         assert_eq!(check_token_feature(set, 15), Err(Errno::Invalid));
-        assert_eq!(check_token_feature(set | VFIO_DEVICE_FEATURE_GET, 16), Err(Errno::Invalid));
+        assert_eq!(
+            check_token_feature(set | VFIO_DEVICE_FEATURE_GET, 16),
+            Err(Errno::Invalid)
+        );
         assert_eq!(
             check_token_feature(set | VFIO_DEVICE_FEATURE_PROBE, 0),
             Ok(FeatureOp::Probe)

@@ -15,6 +15,8 @@
 //! C headers: [`include/linux/vfio.h`](srctree/include/linux/vfio.h),
 //! [`include/linux/vfio_pci_core.h`](srctree/include/linux/vfio_pci_core.h)
 
+use kernel::str::CStrExt;
+
 pub mod bindings;
 pub mod device;
 pub mod param;
@@ -34,6 +36,6 @@ pub fn random_uuid() -> Uuid {
 pub fn kernel_uuid_parse(text: &kernel::str::CStr) -> Result<Uuid, kernel::error::Error> {
     let mut u = bindings::uuid_t::default();
     // SAFETY: `text` is NUL-terminated and `u` valid to write to.
-    kernel::error::to_result(unsafe { bindings::uuid_parse(text.as_ptr().cast(), &mut u) })?;
+    kernel::error::to_result(unsafe { bindings::uuid_parse(text.as_char_ptr(), &mut u) })?;
     Ok(Uuid(u.b))
 }

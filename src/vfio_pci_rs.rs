@@ -8,8 +8,7 @@
 //! VFs (see `Documentation/vfio-pci-rs.rst`).
 
 use kernel::{
-    c_str,
-    new_mutex,
+    c_str, new_mutex,
     prelude::*,
     str::BStr,
     sync::{Arc, Mutex},
@@ -17,10 +16,10 @@ use kernel::{
     warn_on,
 };
 
-pub mod token;
-pub mod vfio;
 #[cfg(CONFIG_KUNIT)]
 mod kunit;
+pub mod token;
+pub mod vfio;
 
 use token::{
     check_token_feature,
@@ -170,7 +169,9 @@ impl Driver for VfioPciRsDriver {
             FeatureOp::Probe => Ok(0),
             FeatureOp::Set => {
                 let mut uuid = Uuid([0; Uuid::LEN]);
-                UserSlice::new(arg, Uuid::LEN).reader().read_slice(&mut uuid.0)?;
+                UserSlice::new(arg, Uuid::LEN)
+                    .reader()
+                    .read_slice(&mut uuid.0)?;
                 pf.lock().set(uuid);
                 Ok(0)
             }

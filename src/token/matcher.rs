@@ -8,11 +8,11 @@
 //! which strings are errors (all `-EINVAL`), and additionally says which rule
 //! an erroneous string broke, so that the driver can log why.
 
-use core::ffi::CStr;
 use super::{
     decision::Errno,
     uuid::Uuid, //
 };
+use core::ffi::CStr;
 
 /// The only option key, `VF_TOKEN_ARG` in C.
 pub const VF_TOKEN_ARG: &[u8] = b"vf_token=";

@@ -225,6 +225,10 @@ impl<T: Driver> Device<T> {
     }
 
     /// `pdev`'s `vfio_device_ops` for `T`.
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "`as_char_ptr` is not `const`; the cast makes the pointer unsigned"
+    )]
     pub(crate) const OPS: bindings::vfio_device_ops = bindings::vfio_device_ops {
         name: T::NAME.as_ptr().cast_mut().cast(),
         init: Some(Self::init_callback),

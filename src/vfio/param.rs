@@ -140,6 +140,10 @@ macro_rules! module_params {
         const _: () = {
             #[link_section = "__param"]
             #[used(compiler)]
+            #[expect(
+                clippy::disallowed_methods,
+                reason = "`as_char_ptr` is not `const`; the cast makes the pointer unsigned"
+            )]
             static PARAM: ::kernel::module_param::KernelParam =
                 ::kernel::module_param::KernelParam::new(::kernel::bindings::kernel_param {
                     name: if cfg!(MODULE) {

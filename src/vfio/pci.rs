@@ -12,13 +12,7 @@
 
 use core::{marker::PhantomData, pin::Pin, ptr::addr_of_mut};
 
-use kernel::{
-    error::to_result,
-    ffi::c_int,
-    prelude::*,
-    types::Opaque,
-    ThisModule,
-};
+use kernel::{error::to_result, ffi::c_int, prelude::*, types::Opaque, ThisModule};
 
 use super::{
     bindings,
