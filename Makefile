@@ -6,6 +6,7 @@
 #   make demo       set up, build, boot the VM and show the driver at work
 #   make check      every test: host, KUnit, VM; ends "N passed, N failed"
 #   make check-full the same with the slow upstream cases (memcpy_storm)
+#   make fuzz       fuzz the match-string parser (FUZZ_SECONDS=60)
 #   make CLIPPY=1   build with clippy
 
 # The cached test kernel, built on first use.
@@ -35,7 +36,7 @@ check: setup
 check-full: setup
 	scripts/check --full
 
-bench: setup
-	scripts/bench
+fuzz:
+	scripts/fuzz $(or $(FUZZ_SECONDS),60)
 
-.PHONY: all modules clean setup demo check check-full bench
+.PHONY: all modules clean setup demo check check-full fuzz
