@@ -5,7 +5,7 @@
 #   make            build vfio-pci-rs.ko against $(KDIR)
 #   make demo       set up, build, boot the VM and show the driver at work
 #   make check      every test: host, KUnit, VM; ends "N passed, N failed"
-#   make check-full the same with the slow upstream cases (memcpy_storm)
+#   make check-full the same plus the upstream vfio_pci_driver_test (slow)
 #   make fuzz       fuzz the match-string parser (FUZZ_SECONDS=60)
 #   make CLIPPY=1   build with clippy
 
