@@ -2,10 +2,12 @@
 #
 # Developer entry points.  Kbuild reads ./Kbuild, not this file.
 #
-#   make            build vfio-pci-rs.ko against $(KDIR)
+#   make            build vfio-pci-rs.ko against $(KDIR), in out/build/<kernel>/
 #   make demo       set up, build, boot the VM and show the driver at work
 #   make check      every test: host, KUnit, VM; ends "N passed, N failed"
 #   make check-full the same plus the upstream vfio_pci_driver_test (slow)
+#   make check-debug the VM suite and a longer stress on the debug kernel
+#                   (lockdep, KASAN, kmemleak, ODEBUG, Rust debug assertions)
 #   make fuzz       fuzz the match-string parser (FUZZ_SECONDS=60)
 #   make CLIPPY=1   build with clippy
 
@@ -17,8 +19,12 @@ LLVM ?= -19
 
 all: modules
 
+# The objects go to one tree per kernel (struct layouts differ between the
+# test kernel and the debug kernel), never into the source tree.
+MO ?= $(CURDIR)/out/build/$(notdir $(KDIR))
+
 modules:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) LLVM=$(LLVM) CONFIG_VFIO_PCI_RS=m modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) MO=$(MO) LLVM=$(LLVM) CONFIG_VFIO_PCI_RS=m modules
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) LLVM=$(LLVM) clean
@@ -36,7 +42,10 @@ check: setup
 check-full: setup
 	scripts/check --full
 
+check-debug: setup
+	scripts/check --debug
+
 fuzz:
 	scripts/fuzz $(or $(FUZZ_SECONDS),60)
 
-.PHONY: all modules clean setup demo check check-full fuzz
+.PHONY: all modules clean setup demo check check-full check-debug fuzz
