@@ -1,0 +1,121 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fuzz the ioctls that carry the VF token (vfio-fuzz: the group path's
+# device string, VFIO_DEVICE_FEATURE, VFIO_DEVICE_BIND_IOMMUFD) on a PF, one
+# of its VFs and the edu device, then check that the token state survived:
+# the right token still opens the VF, a wrong one is still refused, and the
+# other PF's token was not touched.  A kernel splat fails the whole run
+# (scripts/vm-run checks the log).  Needs two igb PFs and the edu device
+# (scripts/vm-run --pfs 2 --edu).  TAP.
+#
+#   FUZZ_ITERATIONS  calls per target (default 2000; nine targets)
+#   FUZZ_SECONDS     stop the fuzzer after this long (default 120)
+#   FUZZ_SEED        the PRNG seed (default: from the clock, printed)
+. vfio-lib.sh
+
+# Tokens of this suite only, so that a leak can be traced to it.
+TOKEN=2f1e6a7c-9d04-4b8e-a1c3-5e7d9f0b2c46
+TOKEN2=c4b3a291-0f8e-4d7c-b6a5-948372615e0f
+WRONG=2f1e6a7c-9d04-4b8e-a1c3-5e7d9f0b2c47
+
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# expect_open WANT DESC VFIO-OPEN-ARGS...: the open ends in WANT (ok, EACCES...)
+expect_open() {
+	local want=$1 desc=$2 out got
+	shift 2
+	out=$(vfio-open "$@" 2>&1)
+	got=$(echo "$out" | sed -n 's/^open [^ ]*: \([A-Za-z?]*\).*/\1/p' | head -n1)
+	if [ "$got" = "$want" ]; then ok "$desc"; else not_ok "$desc (want $want: $out)"; fi
+}
+
+# both WANT DESC ARGS...: the same open on the group and the cdev path
+both() {
+	local want=$1 desc=$2
+	shift 2
+	expect_open "$want" "$desc [group]" "$@"
+	expect_open "$want" "$desc [cdev]" --cdev "$@"
+}
+
+find_dev() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor"):$(cat "$d/device")" = "$1" ] && basename "$d"
+	done
+}
+
+params=/sys/module/vfio_pci_rs/parameters
+pf=$(igb_pfs | sed -n 1p)
+pf2=$(igb_pfs | sed -n 2p)
+edu=$(find_dev 0x1234:0x11e8 | head -n1)
+[ -n "$pf" ] && [ -n "$pf2" ] && [ -n "$edu" ] || {
+	echo "Bail out! needs two igb PFs and edu (vm-run --pfs 2 --edu)"
+	exit 1
+}
+
+echo 1 > $params/enable_sriov
+bind "$pf" vfio-pci-rs
+bind "$pf2" vfio-pci-rs
+bind "$edu" vfio-pci-rs
+set_numvfs "$pf" 2
+set_numvfs "$pf2" 1
+vf=$(vfs_of "$pf" | sed -n 1p)
+vf2=$(vfs_of "$pf" | sed -n 2p)
+vfb=$(vfs_of "$pf2" | sed -n 1p)
+vfio-open --set-token "$TOKEN" "$pf" > /dev/null
+vfio-open --set-token "$TOKEN2" "$pf2" > /dev/null
+check "setup: the VF opens with the token before fuzzing" \
+	sh -c "vfio-open --token $TOKEN $vf > /dev/null"
+
+seed=${FUZZ_SEED:+--seed $FUZZ_SEED}
+start=$(date +%s)
+# shellcheck disable=SC2086
+vfio-fuzz --pf "$pf" --vf "$vf" --edu "$edu" --token "$TOKEN" \
+	--other "$pf2" --other "$vfb" --other "$vf2" \
+	--iterations "${FUZZ_ITERATIONS:-2000}" --max-seconds "${FUZZ_SECONDS:-120}" $seed \
+	> /tmp/fuzz.out 2>&1
+status=$?
+took=$(($(date +%s) - start))
+sed 's/^\([^#]\)/# \1/' /tmp/fuzz.out
+summary=$(grep '^fuzz: ' /tmp/fuzz.out)
+check "the fuzzer exits 0 (${took}s)" [ "$status" = 0 ]
+check "the fuzzer made calls and none was unexpected ($summary)" \
+	sh -c "echo '$summary' | grep -q '^fuzz: [1-9][0-9]* calls, 0 unexpected$'"
+
+echo "# The token state after fuzzing"
+both ok "the VF opens with the PF's token" --token "$TOKEN" "$vf"
+both EACCES "the VF refuses a wrong token" --token "$WRONG" "$vf"
+both EACCES "the VF refuses no token" "$vf"
+expect_open ok "the other VF of the PF opens with the token" --token "$TOKEN" "$vf2"
+both ok "the PF opens" "$pf"
+both ok "the other PF's VF opens with its own token" --token "$TOKEN2" "$vfb"
+expect_open EACCES "the other PF's VF refuses the fuzzed PF's token" --token "$TOKEN" "$vfb"
+both ok "the edu device opens" "$edu"
+expect_open EINVAL "the edu device refuses a token" --token "$TOKEN" "$edu"
+
+echo "# The fuzzer itself"
+vfio-fuzz --pf "$pf" --vf "$vf" --edu "$edu" --token "$WRONG" --iterations 20 \
+	> /tmp/fuzz-wrong.out 2>&1
+grep -m1 UNEXPECTED /tmp/fuzz-wrong.out
+check "told a wrong token, the fuzzer reports unexpected results" \
+	grep -q '^fuzz: [0-9]* calls, [1-9][0-9]* unexpected$' /tmp/fuzz-wrong.out
+
+set_numvfs "$pf" 0
+set_numvfs "$pf2" 0
+check "the VFs are gone" [ -z "$(vfs_of "$pf")$(vfs_of "$pf2")" ]
+for d in "$pf" "$pf2" "$edu"; do
+	unbind "$d"
+	echo > "/sys/bus/pci/devices/$d/driver_override"
+done
+echo N > $params/enable_sriov
+
+echo "1..$n"
+[ "$fails" = 0 ]
