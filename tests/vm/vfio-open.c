@@ -15,10 +15,10 @@
  * --hold        keep the device open that many seconds before exiting
  * --raw STRING  pass STRING to VFIO_GROUP_GET_DEVICE_FD as it is
  * --twice       open the device a second time (a second device fd)
- * --feature FLAGS:LEN
+ * --feature FLAGS:LEN[:UUID]
  *               after opening, VFIO_DEVICE_FEATURE with these flags (hex)
- *               and LEN payload bytes (a UUID's worth of zeros, or less);
- *               prints "feature: ok" or "feature: EINVAL (...)"
+ *               and LEN payload bytes (a UUID's worth of zeros or of UUID,
+ *               or less); prints "feature: ok" or "feature: EINVAL (...)"
  * --feature-fault
  *               VFIO_DEVICE_FEATURE SET PCI_VF_TOKEN whose payload lies
  *               in an unmapped page
@@ -188,10 +188,17 @@ static int raw_feature(int fd, const char *spec)
 		unsigned char payload[16];
 	} f = { 0 };
 	unsigned int flags, len;
+	const char *uuid;
 
 	if (sscanf(spec, "%x:%u", &flags, &len) != 2 || len > 16) {
 		errno = EINVAL;
-		die("--feature FLAGS:LEN");
+		die("--feature FLAGS:LEN[:UUID]");
+	}
+	/* A UUID as the payload: what a short or failing SET must not keep. */
+	uuid = strchr(strchr(spec, ':') + 1, ':');
+	if (uuid && parse_uuid(uuid + 1, f.payload)) {
+		errno = EINVAL;
+		die("--feature FLAGS:LEN:UUID");
 	}
 	f.hdr.argsz = sizeof(f.hdr) + len;
 	f.hdr.flags = flags;
