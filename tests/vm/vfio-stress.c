@@ -443,6 +443,13 @@ static void op_pf_open(struct pf *pf, bool cdev, uint64_t *s)
 		if (!err) {
 			memcpy(pf->token, fresh, 16);
 			pf->known = true;
+		} else if (err != EACCES) {
+			/*
+			 * The open may have failed after the token check
+			 * set the token (C10: it stays set), or before it:
+			 * the token is no longer known.
+			 */
+			pf->known = false;
 		}
 		change_end(pf);
 		pthread_mutex_unlock(&pf->lock);
