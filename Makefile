@@ -8,6 +8,7 @@
 #   make check-full the same plus the upstream vfio_pci_driver_test (slow)
 #   make check-debug the VM suite and a longer stress on the debug kernel
 #                   (lockdep, KASAN, kmemleak, ODEBUG, Rust debug assertions)
+#   make check-debug-smoke  its CI share: stress, t-token.sh, kmemleak scan
 #   make fuzz       fuzz the match-string parser (FUZZ_SECONDS=60)
 #   make CLIPPY=1   build with clippy
 
@@ -45,7 +46,10 @@ check-full: setup
 check-debug: setup
 	scripts/check --debug
 
+check-debug-smoke: setup
+	scripts/check --debug --smoke
+
 fuzz:
 	scripts/fuzz $(or $(FUZZ_SECONDS),60)
 
-.PHONY: all modules clean setup demo check check-full check-debug fuzz
+.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke fuzz
