@@ -657,13 +657,16 @@ static void op_rmmod(struct pf *pf, uint64_t *s)
 	close_handle(&h);
 }
 
-/* Every operation has succeeded at least once (rmmod: has been refused). */
+/*
+ * Every operation has succeeded at least once (rmmod: has been refused),
+ * and a PF was rebound with a VF open across the unbind.
+ */
 static bool covered(void)
 {
 	for (int op = 0; op < NR_OPS; op++)
 		if (!atomic_read(&counts[op][op == OP_RMMOD ? RES_EAGAIN : RES_OK]))
 			return false;
-	return true;
+	return atomic_read(&rebinds_with_vf_open);
 }
 
 static void *worker(void *arg)
