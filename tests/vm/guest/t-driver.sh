@@ -5,11 +5,6 @@
 # driver_override of new VFs, unbind and unload.  TAP.
 . vfio-lib.sh
 
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else not_ok "$desc"; fi; }
 # expect_err ERRNO-TEXT DESC CMD...: CMD fails and its stderr names ERRNO-TEXT.
 expect_err() {
 	want=$1 desc=$2; shift 2

@@ -19,39 +19,6 @@ TOKEN=2f1e6a7c-9d04-4b8e-a1c3-5e7d9f0b2c46
 TOKEN2=c4b3a291-0f8e-4d7c-b6a5-948372615e0f
 WRONG=2f1e6a7c-9d04-4b8e-a1c3-5e7d9f0b2c47
 
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-
-# expect_open WANT DESC VFIO-OPEN-ARGS...: the open ends in WANT (ok, EACCES...)
-expect_open() {
-	local want=$1 desc=$2 out got
-	shift 2
-	out=$(vfio-open "$@" 2>&1)
-	got=$(echo "$out" | sed -n 's/^open [^ ]*: \([A-Za-z?]*\).*/\1/p' | head -n1)
-	if [ "$got" = "$want" ]; then ok "$desc"; else not_ok "$desc (want $want: $out)"; fi
-}
-
-# both WANT DESC ARGS...: the same open on the group and the cdev path
-both() {
-	local want=$1 desc=$2
-	shift 2
-	expect_open "$want" "$desc [group]" "$@"
-	expect_open "$want" "$desc [cdev]" --cdev "$@"
-}
-
-find_dev() {
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor"):$(cat "$d/device")" = "$1" ] && basename "$d"
-	done
-}
-
 params=/sys/module/vfio_pci_rs/parameters
 pf=$(igb_pfs | sed -n 1p)
 pf2=$(igb_pfs | sed -n 2p)
@@ -117,5 +84,4 @@ for d in "$pf" "$pf2" "$edu"; do
 done
 echo N > $params/enable_sriov
 
-echo "1..$n"
-[ "$fails" = 0 ]
+tap_end

@@ -26,16 +26,6 @@ C_HEX_LE=D4C3B2A1F6E589479ABCDEF012345678
 C_RAW='\241\262\303\324\345\366\107\211\232\274\336\360\022\064\126\170'
 C_RAW_LE='\324\303\262\241\366\345\211\107\232\274\336\360\022\064\126\170'
 
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-
 # op WANT VFIO-OPEN-ARGS...: one use of a token; the open, or the feature
 # call if there is one, must end in WANT (ok, EACCES, ...), so that the
 # suite knows it took the path it meant to.  Counted, not a TAP case each.
@@ -52,12 +42,6 @@ op() {
 		bad_ops=$((bad_ops + 1))
 		echo "# op $ops: want $want, got: $(echo "$out" | tr '\n' ' ')"
 	fi
-}
-
-find_dev() {
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor"):$(cat "$d/device")" = "$1" ] && basename "$d"
-	done
 }
 
 params=/sys/module/vfio_pci_rs/parameters
@@ -231,5 +215,4 @@ for d in "$pf" "$pf2" "$edu"; do
 done
 echo N > $params/enable_sriov
 
-echo "1..$n"
-[ "$fails" = 0 ]
+tap_end

@@ -9,16 +9,6 @@
 #   STRESS_WORKERS (4), STRESS_SECONDS (20), STRESS_SEED (time) tune the run.
 . vfio-lib.sh
 
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-
 params=/sys/module/vfio_pci_rs/parameters
 pfs=$(igb_pfs)
 echo 1 > $params/enable_sriov
@@ -75,5 +65,4 @@ for pf in $pfs; do
 done
 check "after: the module loads again" modprobe vfio_pci_rs
 
-echo "1..$n"
-[ "$fails" = 0 ]
+tap_end

@@ -13,39 +13,12 @@ T1_UPPER=52AC9BFF-3A88-4FBD-901A-0D767C3B6C97
 T2=88594674-90a0-47a9-aea8-9d9b352ac08a
 T3=0b5e0ac1-58a4-4e5e-9d2c-6e0f4d7a1b23
 
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-
-# expect_open WANT DESC VFIO-OPEN-ARGS...: the open ends in WANT (ok, EACCES...)
-expect_open() {
-	local want=$1 desc=$2 out got
-	shift 2
-	out=$(vfio-open "$@" 2>&1)
-	got=$(echo "$out" | sed -n 's/^open [^ ]*: \([A-Za-z?]*\).*/\1/p' | head -n1)
-	if [ "$got" = "$want" ]; then ok "$desc"; else not_ok "$desc (want $want: $out)"; fi
-}
-
 # expect_line PATTERN DESC VFIO-OPEN-ARGS...: vfio-open prints a line PATTERN
 expect_line() {
 	local want=$1 desc=$2 out
 	shift 2
 	out=$(vfio-open "$@" 2>&1)
 	if echo "$out" | grep -qx "$want"; then ok "$desc"; else not_ok "$desc (want '$want': $out)"; fi
-}
-
-# both WANT DESC ARGS...: the same open on the group and the cdev path
-both() {
-	local want=$1 desc=$2
-	shift 2
-	expect_open "$want" "$desc [group]" "$@"
-	expect_open "$want" "$desc [cdev]" --cdev "$@"
 }
 
 # hold SECONDS ARGS...: keep a device open in the background until it is
@@ -62,12 +35,6 @@ wait_line() {
 	local i=0
 	while ! grep -q "$1" /tmp/holder.out && [ $i -lt 100 ]; do
 		sleep 0.1; i=$((i + 1))
-	done
-}
-
-find_dev() {
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor"):$(cat "$d/device")" = "$1" ] && basename "$d"
 	done
 }
 
@@ -256,5 +223,4 @@ for t in $T1 $T2 $T3; do
 done
 check "3 no token appears in the kernel log" [ "$leaks" = 0 ]
 
-echo "1..$n"
-[ "$fails" = 0 ]
+tap_end

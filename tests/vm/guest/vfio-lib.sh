@@ -1,11 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest helpers, sourced by the VM tests: . vfio-lib.sh
 
+# The devices with ID $1 (0xVENDOR:0xDEVICE), in bus order.
+find_dev() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor"):$(cat "$d/device")" = "$1" ] && basename "$d"
+	done
+}
+
 # The igb PFs (8086:10c9), in bus order.
 igb_pfs() {
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x8086:0x10c9 ] && basename "$d"
-	done
+	find_dev 0x8086:0x10c9
 }
 
 # The VFs of PF $1.
@@ -47,4 +52,39 @@ group_of() {
 # Set the number of VFs of $1 to $2.
 set_numvfs() {
 	echo "$2" > "/sys/bus/pci/devices/$1/sriov_numvfs"
+}
+
+# TAP for the t-* suites: ok/not_ok number the cases and count failures;
+# tap_end prints the plan and fails when a case did.
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+tap_end() {
+	echo "1..$n"
+	[ "$fails" = 0 ]
+}
+
+# check DESC CMD...: one case, passed when CMD succeeds.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# expect_open WANT DESC VFIO-OPEN-ARGS...: the open ends in WANT (ok, EACCES...)
+expect_open() {
+	local want=$1 desc=$2 out got
+	shift 2
+	out=$(vfio-open "$@" 2>&1)
+	got=$(echo "$out" | sed -n 's/^open [^ ]*: \([A-Za-z?]*\).*/\1/p' | head -n1)
+	if [ "$got" = "$want" ]; then ok "$desc"; else not_ok "$desc (want $want: $out)"; fi
+}
+
+# both WANT DESC ARGS...: the same open on the group and the cdev path
+both() {
+	local want=$1 desc=$2
+	shift 2
+	expect_open "$want" "$desc [group]" "$@"
+	expect_open "$want" "$desc [cdev]" --cdev "$@"
 }
