@@ -53,6 +53,8 @@
 
 #include <linux/magic.h>
 
+#include "vfio-tool.h"
+
 #define MAX_SECRETS	16
 #define MAX_PATTERNS	(MAX_SECRETS * 6)
 #define HITS_PER_FILE	5	/* hit lines printed per file and pattern */
@@ -107,33 +109,10 @@ static uint8_t fold(uint8_t c)
 	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = fold(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* "NAME=UUID" into the UUID's 16 bytes, standard (big-endian) order. */
 static bool parse_uuid(const char *s, uint8_t out[16])
 {
-	int i, n = 0;
-
-	if (strlen(s) != 36)
-		return false;
-	for (i = 0; i < 36; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return false;
-			continue;
-		}
-		if (hexval(s[i]) < 0 || hexval(s[i + 1]) < 0)
-			return false;
-		out[n++] = hexval(s[i]) << 4 | hexval(s[i + 1]);
-		i++;
-	}
-	return true;
+	return strlen(s) == 36 && uuid_from_text(s, out);
 }
 
 static void add_pattern(struct secret *sec, const char *form, const void *p, size_t len,

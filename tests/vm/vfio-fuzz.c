@@ -78,6 +78,8 @@
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
 
+#include "vfio-tool.h"
+
 #define MAX_ERRNO	256	/* result slots: 0 is success, then errno */
 #define MAX_NAMES	64
 #define STR_CAP		8192	/* longest string we build */
@@ -164,17 +166,6 @@ static const char *errname(int e)
 	return buf;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * The 36 characters at s as a UUID in the standard byte order, either case;
  * false if they are not one.  Independent of the driver's parser on purpose:
@@ -182,33 +173,7 @@ static int hexval(int c)
  */
 static bool parse_uuid(const char *s, size_t len, uint8_t out[16])
 {
-	int i, n = 0;
-
-	if (len < 36)
-		return false;
-	for (i = 0; i < 36; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return false;
-			continue;
-		}
-		if (hexval(s[i]) < 0 || hexval(s[i + 1]) < 0)
-			return false;
-		out[n++] = hexval(s[i]) << 4 | hexval(s[i + 1]);
-		i++;
-	}
-	return true;
-}
-
-static void format_uuid(const uint8_t u[16], bool upper, char out[37])
-{
-	static const char *const fmt[] = {
-		"%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		"%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%02X",
-	};
-
-	snprintf(out, 37, fmt[upper], u[0], u[1], u[2], u[3], u[4], u[5], u[6],
-		 u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+	return len >= 36 && uuid_from_text(s, out);
 }
 
 static void random_bytes(uint8_t *p, size_t n)
@@ -363,15 +328,11 @@ static double now(void)
 /* Opens the device's group into a type1v2 container of its own. */
 static void open_group(struct target *t)
 {
-	char path[300], link[256];
-	ssize_t len;
+	char path[300];
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", t->bdf);
-	len = readlink(path, link, sizeof(link) - 1);
-	if (len < 0)
-		die(path);
-	link[len] = '\0';
-	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
+	errno = vfio_group_node(t->bdf, path, sizeof(path));
+	if (errno)
+		die("iommu_group");
 	t->container = open("/dev/vfio/vfio", O_RDWR);
 	if (t->container < 0)
 		die("/dev/vfio/vfio");
@@ -395,28 +356,14 @@ static void close_group(struct target *t)
 static int open_cdev(struct target *t)
 {
 	char path[300];
-	struct dirent *de;
-	DIR *dir;
-	int fd = -1;
+	int fd;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", t->bdf);
-	dir = opendir(path);
-	if (!dir)
-		die(path);
-	while ((de = readdir(dir))) {
-		if (!strncmp(de->d_name, "vfio", 4)) {
-			snprintf(path, sizeof(path), "/dev/vfio/devices/%s", de->d_name);
-			fd = open(path, O_RDWR);
-			if (fd < 0)
-				die(path);
-			break;
-		}
-	}
-	closedir(dir);
-	if (fd < 0) {
-		errno = ENODEV;
+	errno = vfio_cdev_node(t->bdf, path, sizeof(path));
+	if (errno)
 		die("no vfio cdev");
-	}
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		die(path);
 	return fd;
 }
 
@@ -471,7 +418,7 @@ static int group_open(struct target *t)
 {
 	char s[128], tok[37];
 
-	format_uuid(token, false, tok);
+	uuid_to_text(token, false, tok);
 	if (t->role == PLAIN)
 		snprintf(s, sizeof(s), "%s", t->bdf);
 	else
@@ -559,7 +506,7 @@ static void random_uuid_text(char out[37], bool upper)
 	uint8_t u[16];
 
 	random_bytes(u, 16);
-	format_uuid(u, upper, out);
+	uuid_to_text(u, upper, out);
 }
 
 /* One mutation of s, in place. */
@@ -601,7 +548,7 @@ static void mutate(char *s, size_t *len)
 		const char *o = opts[rnd(sizeof(opts) / sizeof(opts[0]))];
 
 		if (chance(50))
-			format_uuid(token, chance(20), tok);
+			uuid_to_text(token, chance(20), tok);
 		else
 			random_uuid_text(tok, chance(20));
 		snprintf(buf, sizeof(buf), o, tok, tok);
@@ -741,10 +688,10 @@ static void fuzz_get_device_fd(struct target *t)
 	len = snprintf(s, sizeof(s), "%s", t->bdf);
 	switch (rnd(10)) {
 	case 0 ... 4:
-		format_uuid(token, false, tok);
+		uuid_to_text(token, false, tok);
 		break;
 	case 5:
-		format_uuid(token, true, tok);	/* A6: either case */
+		uuid_to_text(token, true, tok);	/* A6: either case */
 		break;
 	case 6 ... 7:
 		random_uuid_text(tok, chance(30));

@@ -26,7 +26,6 @@
  * Prints "open BDF: ok" or "open BDF: EACCES (Permission denied)" and exits
  * 0 on success, 1 when the open is refused, 2 on a setup error.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -39,6 +38,8 @@
 
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
+
+#include "vfio-tool.h"
 
 static const char *errname(int e)
 {
@@ -60,24 +61,10 @@ static void die(const char *what)
 	exit(2);
 }
 
+/* 0 when @s is exactly a UUID, as its 16 bytes in @out. */
 static int parse_uuid(const char *s, unsigned char out[16])
 {
-	int i, n = 0;
-
-	if (strlen(s) != 36)
-		return -1;
-	for (i = 0; i < 36; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return -1;
-			continue;
-		}
-		if (sscanf(&s[i], "%2hhx", &out[n]) != 1)
-			return -1;
-		n++;
-		i++;
-	}
-	return 0;
+	return strlen(s) == 36 && uuid_from_text(s, out) ? 0 : -1;
 }
 
 static const char *raw_name;
@@ -85,18 +72,13 @@ static const char *raw_name;
 static int group_open(const char *bdf, const char *token)
 {
 	static int container = -1, group = -1;	/* a group opens only once */
-	char path[256], link[256], name[512];
-	ssize_t len;
+	char path[300], name[512];
 	int fd;
 
 	if (group < 0) {
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-		len = readlink(path, link, sizeof(link) - 1);
-		if (len < 0)
-			die(path);
-		link[len] = '\0';
-		snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
-
+		errno = vfio_group_node(bdf, path, sizeof(path));
+		if (errno)
+			die("iommu_group");
 		container = open("/dev/vfio/vfio", O_RDWR);
 		if (container < 0)
 			die("/dev/vfio/vfio");
@@ -122,30 +104,16 @@ static int group_open(const char *bdf, const char *token)
 static int cdev_open(const char *bdf, const char *token)
 {
 	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
-	char path[512];
+	char path[300];
 	unsigned char uuid[16];
-	struct dirent *de;
-	DIR *dir;
-	int iommufd, fd = -1;
+	int iommufd, fd;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
-	dir = opendir(path);
-	if (!dir)
-		die(path);
-	while ((de = readdir(dir))) {
-		if (!strncmp(de->d_name, "vfio", 4)) {
-			snprintf(path, sizeof(path), "/dev/vfio/devices/%s", de->d_name);
-			fd = open(path, O_RDWR);
-			if (fd < 0)
-				die(path);
-			break;
-		}
-	}
-	closedir(dir);
-	if (fd < 0) {
-		errno = ENODEV;
+	errno = vfio_cdev_node(bdf, path, sizeof(path));
+	if (errno)
 		die("no vfio cdev");
-	}
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		die(path);
 	iommufd = open("/dev/iommu", O_RDWR);
 	if (iommufd < 0)
 		die("/dev/iommu");

@@ -55,6 +55,8 @@
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
 
+#include "vfio-tool.h"
+
 #define MAX_PFS		4
 #define MAX_VFS		8
 /* The driver under test; --driver vfio-pci runs the same load on C vfio-pci. */
@@ -206,13 +208,6 @@ static void random_token(uint64_t *s, unsigned char tok[16], unsigned char tag)
 	tok[8] = (tok[8] & 0x3f) | 0x80;
 }
 
-static void format_token(const unsigned char t[16], char out[37])
-{
-	sprintf(out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7],
-		t[8], t[9], t[10], t[11], t[12], t[13], t[14], t[15]);
-}
-
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -255,16 +250,11 @@ static void close_handle(struct handle *h)
 /* Open @bdf as a userspace driver does; 0 or a positive errno. */
 static int open_group(struct handle *h, const char *bdf, const unsigned char *tok)
 {
-	char path[128], link[256], name[128], t[37];
-	ssize_t len;
+	char path[300], name[128], t[37];
+	int err = vfio_group_node(bdf, path, sizeof(path));
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-	len = readlink(path, link, sizeof(link) - 1);
-	if (len < 0)
-		return errno;
-	link[len] = '\0';
-	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
-
+	if (err)
+		return err;
 	h->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
 	if (h->container < 0)
 		return errno;
@@ -275,7 +265,7 @@ static int open_group(struct handle *h, const char *bdf, const unsigned char *to
 	    ioctl(h->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
 		return errno;
 	if (tok) {
-		format_token(tok, t);
+		uuid_to_text(tok, false, t);
 		snprintf(name, sizeof(name), "%s vf_token=%s", bdf, t);
 	} else {
 		snprintf(name, sizeof(name), "%s", bdf);
@@ -288,20 +278,10 @@ static int open_cdev(struct handle *h, const char *bdf, const unsigned char *tok
 {
 	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
 	char path[300];
-	struct dirent *de;
-	DIR *dir;
+	int err = vfio_cdev_node(bdf, path, sizeof(path));
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
-	dir = opendir(path);
-	if (!dir)
-		return errno;
-	while ((de = readdir(dir)) && strncmp(de->d_name, "vfio", 4))
-		;
-	if (de)
-		snprintf(path, sizeof(path), "/dev/vfio/devices/%s", de->d_name);
-	closedir(dir);
-	if (!de)
-		return ENOENT;
+	if (err)
+		return err;
 	h->dev = open(path, O_RDWR | O_CLOEXEC);
 	if (h->dev < 0)
 		return errno;

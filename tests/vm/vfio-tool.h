@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the guest's C tools (the .c files beside it): UUIDs as text,
+ * and the vfio nodes of a PCI device.  Each tool is one static binary, so
+ * this is a header of static functions rather than a library.
+ */
+#ifndef VFIO_TOOL_H
+#define VFIO_TOOL_H
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A hex digit's value, either case, or -1. */
+static inline int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * The UUID that the first 36 characters of @s spell: hyphens at 8, 13, 18
+ * and 23, hex digits of either case elsewhere.  Stops at the first byte
+ * that does not fit, so a shorter NUL-terminated @s is safe.  Whatever
+ * follows the 36 characters is the caller's business.
+ */
+static inline bool uuid_from_text(const char *s, uint8_t out[16])
+{
+	int i, n = 0;
+
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+			continue;
+		}
+		if (hexval(s[i]) < 0 || hexval(s[i + 1]) < 0)
+			return false;
+		out[n++] = hexval(s[i]) << 4 | hexval(s[i + 1]);
+		i++;
+	}
+	return true;
+}
+
+/* The canonical text of @u, lower or upper case. */
+static inline void uuid_to_text(const uint8_t u[16], bool upper, char out[37])
+{
+	static const char *const fmt[] = {
+		"%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		"%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%02X",
+	};
+
+	snprintf(out, 37, fmt[upper], u[0], u[1], u[2], u[3], u[4], u[5], u[6],
+		 u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+/* /dev/vfio/N of @bdf's IOMMU group into @node: 0 or an errno. */
+static inline int vfio_group_node(const char *bdf, char *node, size_t size)
+{
+	char path[128], link[256];
+	ssize_t len;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+	len = readlink(path, link, sizeof(link) - 1);
+	if (len < 0)
+		return errno;
+	link[len] = '\0';
+	snprintf(node, size, "/dev/vfio/%s", strrchr(link, '/') + 1);
+	return 0;
+}
+
+/* /dev/vfio/devices/vfioN of @bdf into @node: 0 or an errno (ENOENT: none). */
+static inline int vfio_cdev_node(const char *bdf, char *node, size_t size)
+{
+	char path[128];
+	struct dirent *de;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
+	dir = opendir(path);
+	if (!dir)
+		return errno;
+	while ((de = readdir(dir)) && strncmp(de->d_name, "vfio", 4))
+		;
+	if (de)
+		snprintf(node, size, "/dev/vfio/devices/%s", de->d_name);
+	closedir(dir);
+	return de ? 0 : ENOENT;
+}
+
+#endif /* VFIO_TOOL_H */
