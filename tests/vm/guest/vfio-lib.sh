@@ -1,6 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest helpers, sourced by the VM tests: . vfio-lib.sh
 
+# The driver under test and its module: vfio-pci-rs, or vfio-pci when the VM
+# runs the drop-in build (scripts/vm-run --drop-in writes /etc/vm-driver).
+DRV=$(cat /etc/vm-driver 2>/dev/null || echo vfio-pci-rs)
+MOD=$(echo "$DRV" | tr - _)
+PARAMS=/sys/module/$MOD/parameters
+
 # The devices with ID $1 (0xVENDOR:0xDEVICE), in bus order.
 find_dev() {
 	for d in /sys/bus/pci/devices/*; do
