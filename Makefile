@@ -11,6 +11,7 @@
 #   make check-debug-smoke  its CI share: stress, t-token.sh, kmemleak scan
 #   make fuzz       fuzz the match-string parser (FUZZ_SECONDS=60)
 #   make CLIPPY=1   build with clippy
+#   make DROP_IN=1  build the drop-in: module vfio_pci, driver "vfio-pci"
 
 # The cached test kernel, built on first use.
 KDIR ?= $(shell scripts/build-kernel | tail -n1)
@@ -22,10 +23,17 @@ all: modules
 
 # The objects go to one tree per kernel (struct layouts differ between the
 # test kernel and the debug kernel), never into the source tree.
+# The drop-in build (SPEC section 8) gets a tree of its own.
+ifeq ($(DROP_IN),1)
+MO ?= $(CURDIR)/out/build/$(notdir $(KDIR))-drop-in
+KCONFIG_VARS := CONFIG_VFIO_PCI_RS=m CONFIG_VFIO_PCI_RS_DROP_IN=y
+else
 MO ?= $(CURDIR)/out/build/$(notdir $(KDIR))
+KCONFIG_VARS := CONFIG_VFIO_PCI_RS=m
+endif
 
 modules:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) MO=$(MO) LLVM=$(LLVM) CONFIG_VFIO_PCI_RS=m modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) MO=$(MO) LLVM=$(LLVM) $(KCONFIG_VARS) modules
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) LLVM=$(LLVM) clean

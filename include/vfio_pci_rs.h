@@ -19,7 +19,10 @@ struct pci_dev *vfio_pci_rs_pdev(const struct vfio_device *vdev);
 struct pci_dev *vfio_pci_rs_physfn(struct pci_dev *pdev);
 struct pci_driver *vfio_pci_rs_dev_driver(const struct pci_dev *pdev);
 const char *vfio_pci_rs_name(const struct pci_dev *pdev);
-void vfio_pci_rs_set_disable_idle_d3(struct vfio_pci_core_device *vdev, bool val);
+void vfio_pci_rs_latch_params(struct vfio_pci_core_device *vdev, bool nointxmask,
+			      bool disable_vga, bool disable_idle_d3);
+void vfio_pci_rs_set_pci_ops(struct vfio_pci_core_device *vdev);
+void vfio_pci_rs_warn(const struct pci_dev *pdev, const char *msg);
 bool vfio_pci_rs_core_has_sriov_pf(const struct vfio_pci_core_device *vdev);
 void vfio_pci_rs_info_ratelimited(const struct pci_dev *pdev, const char *msg);
 

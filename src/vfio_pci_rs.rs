@@ -10,7 +10,7 @@
 use kernel::{
     c_str, new_mutex,
     prelude::*,
-    str::BStr,
+    str::{BStr, CString},
     sync::{Arc, Mutex},
     uaccess::{UserPtr, UserSlice},
     warn_on,
@@ -33,10 +33,13 @@ use token::{
     Uuid, //
 };
 use vfio::{
-    device::{Device, Driver, PciDev},
+    device::{Device, Driver, LatchedParams, PciDev},
     pci::{DynId, Registration},
 };
 
+// The default build and the drop-in build (SPEC section 8) differ only in
+// these names; see `Kbuild` and `Kconfig`.
+#[cfg(not(CONFIG_VFIO_PCI_RS_DROP_IN))]
 module! {
     type: VfioPciRs,
     name: "vfio_pci_rs",
@@ -45,13 +48,74 @@ module! {
     license: "GPL v2",
 }
 
+#[cfg(CONFIG_VFIO_PCI_RS_DROP_IN)]
+module! {
+    type: VfioPciRs,
+    name: "vfio_pci",
+    authors: ["The vfio-pci-rs developers"],
+    description: "VFIO PCI driver (vfio-pci-rs, the VF token in Rust, as a drop-in for vfio-pci)",
+    license: "GPL v2",
+}
+
+/// The module name, as a literal for `concat!`.
+#[cfg(not(CONFIG_VFIO_PCI_RS_DROP_IN))]
+#[macro_export]
+macro_rules! modname {
+    () => {
+        "vfio_pci_rs"
+    };
+}
+
+/// The module name, as a literal for `concat!`.
+#[cfg(CONFIG_VFIO_PCI_RS_DROP_IN)]
+#[macro_export]
+macro_rules! modname {
+    () => {
+        "vfio_pci"
+    };
+}
+
+/// The name of both the `pci_driver` and the `vfio_device_ops`.
+const DRIVER_NAME: &CStr = if cfg!(CONFIG_VFIO_PCI_RS_DROP_IN) {
+    c_str!("vfio-pci")
+} else {
+    c_str!("vfio-pci-rs")
+};
+
+// vfio-pci's parameters: the same names, types, permissions, defaults and
+// meaning, in either build.
 module_params! {
     ids: string[1024], perm 0,
-        "Initial PCI IDs to add to the driver, \"vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]\", comma separated";
-    enable_sriov: bool = false, perm 0o644,
-        "Enable support for SR-IOV configuration (sriov_numvfs)";
+        "PCI IDs to bind at load, comma separated, each \"vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]\" in hex";
+    nointxmask: bool = false, perm 0o644,
+        "Do not use PCI 2.3 INTx masking (for devices whose masking is broken); latched per device at probe";
+    #[cfg(CONFIG_VFIO_PCI_VGA)]
+    disable_vga: bool = false, perm 0o444,
+        "Do not expose the legacy VGA ranges of VGA devices";
     disable_idle_d3: bool = false, perm 0o644,
-        "Disable using the PCI D3 low power state for idle, unused devices";
+        "Keep idle, unused devices in D0 instead of the D3 low power state";
+    #[cfg(CONFIG_PCI_IOV)]
+    enable_sriov: bool = false, perm 0o644,
+        "Allow sriov_numvfs on bound PFs; the VFs usually need a userspace PF driver that supports them";
+    disable_denylist: bool = false, perm 0o444,
+        "Allow binding devices on the denylist, whose known errata make them unsafe to hand to untrusted userspace";
+}
+
+/// Devices with known errata that make them unsafe to hand to untrusted
+/// userspace; vfio-pci refuses them unless `disable_denylist` is set.
+fn in_denylist(vendor: u16, device: u16) -> bool {
+    use vfio::bindings::*;
+    const DENIED: [u32; 8] = [
+        PCI_DEVICE_ID_INTEL_QAT_C3XXX,
+        PCI_DEVICE_ID_INTEL_QAT_C3XXX_VF,
+        PCI_DEVICE_ID_INTEL_QAT_C62X,
+        PCI_DEVICE_ID_INTEL_QAT_C62X_VF,
+        PCI_DEVICE_ID_INTEL_QAT_DH895XCC,
+        PCI_DEVICE_ID_INTEL_QAT_DH895XCC_VF,
+        PCI_DEVICE_ID_INTEL_DSA_SPR0,
+        PCI_DEVICE_ID_INTEL_IAX_SPR0,
+    ];
+    u32::from(vendor) == PCI_VENDOR_ID_INTEL && DENIED.contains(&u32::from(device))
 }
 
 /// The driver: plain vfio-pci devices, with the VF token.
@@ -114,7 +178,7 @@ fn to_error(errno: Errno) -> Error {
 }
 
 impl Driver for VfioPciRsDriver {
-    const NAME: &'static CStr = c_str!("vfio-pci-rs");
+    const NAME: &'static CStr = DRIVER_NAME;
     type Data = DeviceData;
 
     fn init(pdev: &PciDev) -> impl PinInit<Self::Data, Error> {
@@ -179,14 +243,44 @@ impl Driver for VfioPciRsDriver {
     }
 
     fn sriov_configure(dev: &Device<Self>, nr_virtfn: i32) -> Result<i32> {
-        if !enable_sriov.get() {
+        #[cfg(CONFIG_PCI_IOV)]
+        let enabled = enable_sriov.get();
+        // Without PCI_IOV the PCI core never calls this; vfio-pci has no
+        // `enable_sriov` then either.
+        #[cfg(not(CONFIG_PCI_IOV))]
+        let enabled = false;
+        if !enabled {
             return Err(ENOENT);
         }
         dev.core_sriov_configure(nr_virtfn)
     }
 
-    fn disable_idle_d3() -> bool {
-        disable_idle_d3.get()
+    fn probe(pdev: &PciDev) -> Result {
+        let (vendor, device) = (pdev.vendor_id(), pdev.device_id());
+        if !in_denylist(vendor, device) {
+            return Ok(());
+        }
+        if disable_denylist.get() {
+            pdev.warn(&CString::try_from_fmt(fmt!(
+                "{vendor:04x}:{device:04x} is on the denylist, allowed by disable_denylist"
+            ))?);
+            return Ok(());
+        }
+        pdev.warn(&CString::try_from_fmt(fmt!(
+            "{vendor:04x}:{device:04x} is on the denylist (known errata), not binding it; disable_denylist=1 overrides"
+        ))?);
+        Err(EINVAL)
+    }
+
+    fn latched_params() -> LatchedParams {
+        LatchedParams {
+            nointxmask: nointxmask.get(),
+            #[cfg(CONFIG_VFIO_PCI_VGA)]
+            disable_vga: disable_vga.get(),
+            #[cfg(not(CONFIG_VFIO_PCI_VGA))]
+            disable_vga: false,
+            disable_idle_d3: disable_idle_d3.get(),
+        }
     }
 }
 
@@ -196,7 +290,7 @@ struct VfioPciRs {
 
 impl kernel::Module for VfioPciRs {
     fn init(module: &'static ThisModule) -> Result<Self> {
-        let reg = Registration::new(module, c_str!("vfio_pci_rs"))?;
+        let reg = Registration::new(module, c_str!(modname!()))?;
         for id in ids.get().split(|&b| b == b',').filter(|id| !id.is_empty()) {
             let Some(dynid) = DynId::parse(id) else {
                 pr_warn!("invalid id string \"{}\"\n", BStr::from_bytes(id));
@@ -211,6 +305,9 @@ impl kernel::Module for VfioPciRs {
                     e
                 ),
             }
+        }
+        if disable_denylist.get() {
+            pr_warn!("the device denylist is disabled\n");
         }
         Ok(Self { _reg: reg })
     }

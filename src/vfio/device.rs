@@ -69,10 +69,28 @@ pub trait Driver: Sized + Send + Sync + 'static {
     /// `sriov_numvfs` was written with `nr_virtfn`.
     fn sriov_configure(dev: &Device<Self>, nr_virtfn: i32) -> Result<i32>;
 
-    /// Whether the device should stay in D0 while idle (`disable_idle_d3`).
-    fn disable_idle_d3() -> bool {
-        false
+    /// Whether `pdev` may be bound at all; called first in probe.
+    fn probe(_pdev: &PciDev) -> Result {
+        Ok(())
     }
+
+    /// The per-device settings vfio-pci takes from its module parameters,
+    /// latched when a device is initialised.
+    fn latched_params() -> LatchedParams {
+        LatchedParams::default()
+    }
+}
+
+/// Settings of a core device that vfio-pci latches from its module
+/// parameters at init; later parameter changes do not affect the device.
+#[derive(Clone, Copy, Default)]
+pub struct LatchedParams {
+    /// Do not use PCI 2.3 INTx masking (`nointxmask`).
+    pub nointxmask: bool,
+    /// No VGA resource access (`disable_vga`).
+    pub disable_vga: bool,
+    /// Keep the device in D0 while idle (`disable_idle_d3`).
+    pub disable_idle_d3: bool,
 }
 
 /// A PCI device, as vfio-pci-core sees it.
@@ -121,6 +139,24 @@ impl PciDev {
         // SAFETY: `pci_physfn` returns the device itself or its PF, which a
         // VF holds a reference on for its whole life.
         unsafe { PciDev::from_raw(bindings::vfio_pci_rs_physfn(self.as_raw())) }
+    }
+
+    /// The vendor ID.
+    pub fn vendor_id(&self) -> u16 {
+        // SAFETY: By the type invariant the pointer is valid.
+        unsafe { (*self.as_raw()).vendor }
+    }
+
+    /// The device ID.
+    pub fn device_id(&self) -> u16 {
+        // SAFETY: By the type invariant the pointer is valid.
+        unsafe { (*self.as_raw()).device }
+    }
+
+    /// Logs `msg` on the device at warning level.
+    pub fn warn(&self, msg: &CStr) {
+        // SAFETY: The device is valid and `msg` is NUL-terminated.
+        unsafe { bindings::vfio_pci_rs_warn(self.as_raw(), msg.as_char_ptr()) };
     }
 
     /// Logs `msg` on the device at info level, rate limited.
@@ -295,8 +331,16 @@ impl<T: Driver> Device<T> {
             unsafe { core::ptr::drop_in_place(addr_of_mut!((*this).data)) };
             return ret;
         }
+        let p = T::latched_params();
         // SAFETY: The core device is initialised and not yet registered.
-        unsafe { bindings::vfio_pci_rs_set_disable_idle_d3(this.cast(), T::disable_idle_d3()) };
+        unsafe {
+            bindings::vfio_pci_rs_latch_params(
+                this.cast(),
+                p.nointxmask,
+                p.disable_vga,
+                p.disable_idle_d3,
+            )
+        };
         0
     }
 

@@ -100,16 +100,23 @@ pub const fn modinfo<const N: usize>(s: &str) -> [u8; N] {
 
 /// Declares module parameters like C `module_param()`/`module_param_string()`.
 ///
+/// Attributes before a parameter (`#[cfg(...)]`) apply to all of it.
+///
 /// ```ignore
 /// module_params! {
+///     #[cfg(CONFIG_PCI_IOV)]
 ///     enable_sriov: bool = false, perm 0o644, "Enable SR-IOV configuration";
 ///     ids: string[1024], perm 0, "Initial PCI IDs";
 /// }
 /// ```
 #[macro_export]
 macro_rules! module_params {
-    ($($name:ident : $kind:tt $([$len:literal])? $(= $default:expr)?, perm $perm:literal, $desc:literal;)*) => {
-        $( $crate::module_params!(@one $name, $kind $([$len])? $(= $default)?, $perm, $desc); )*
+    ($($(#[$attr:meta])* $name:ident : $kind:tt $([$len:literal])? $(= $default:expr)?,
+       perm $perm:literal, $desc:literal;)*) => {
+        $(
+            $(#[$attr])*
+            $crate::module_params!(@one $name, $kind $([$len])? $(= $default)?, $perm, $desc);
+        )*
     };
     (@one $name:ident, bool = $default:expr, $perm:literal, $desc:literal) => {
         #[allow(non_upper_case_globals)]
@@ -149,7 +156,7 @@ macro_rules! module_params {
                     name: if cfg!(MODULE) {
                         ::kernel::c_str!(stringify!($name)).as_ptr().cast()
                     } else {
-                        ::kernel::c_str!(concat!("vfio_pci_rs.", stringify!($name))).as_ptr().cast()
+                        ::kernel::c_str!(concat!($crate::modname!(), ".", stringify!($name))).as_ptr().cast()
                     },
                     #[cfg(MODULE)]
                     mod_: (&raw const ::kernel::bindings::__this_module).cast_mut(),

@@ -116,9 +116,12 @@ impl<T: Driver> Registration<T> {
     }
 
     fn probe(pdev: &PciDev) -> Result {
+        T::probe(pdev)?;
         let core = Device::<T>::alloc(pdev)?.as_ptr();
         // SAFETY: `pdev` is being probed by us: its drvdata is ours to set.
         unsafe { bindings::dev_set_drvdata(addr_of_mut!((*pdev.as_raw()).dev), core.cast()) };
+        // SAFETY: `core` is initialised and not yet registered.
+        unsafe { bindings::vfio_pci_rs_set_pci_ops(core) };
         // SAFETY: `core` was allocated and initialised by `alloc`.
         let ret = to_result(unsafe { bindings::vfio_pci_core_register_device(core) });
         if ret.is_err() {

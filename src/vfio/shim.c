@@ -29,10 +29,25 @@ const char *vfio_pci_rs_name(const struct pci_dev *pdev)
 	return pci_name(pdev);
 }
 
-/* A field of the (opaque to Rust) core device, latched at init like vfio-pci. */
-void vfio_pci_rs_set_disable_idle_d3(struct vfio_pci_core_device *vdev, bool val)
+/* Bitfields of the (opaque to Rust) core device, latched at init like vfio-pci. */
+void vfio_pci_rs_latch_params(struct vfio_pci_core_device *vdev, bool nointxmask,
+			      bool disable_vga, bool disable_idle_d3)
 {
-	vdev->disable_idle_d3 = val;
+	vdev->nointxmask = nointxmask;
+	vdev->disable_idle_d3 = disable_idle_d3;
+#ifdef CONFIG_VFIO_PCI_VGA
+	vdev->disable_vga = disable_vga;
+#endif
+}
+
+/* The same PCI device ops as vfio-pci: dma-buf export of BARs. */
+static const struct vfio_pci_device_ops vfio_pci_rs_dev_ops = {
+	.get_dmabuf_phys = vfio_pci_core_get_dmabuf_phys,
+};
+
+void vfio_pci_rs_set_pci_ops(struct vfio_pci_core_device *vdev)
+{
+	vdev->pci_ops = &vfio_pci_rs_dev_ops;
 }
 
 /* Whether vfio-pci-core linked this VF to a PF of any vfio-pci-core driver. */
@@ -45,4 +60,9 @@ bool vfio_pci_rs_core_has_sriov_pf(const struct vfio_pci_core_device *vdev)
 void vfio_pci_rs_info_ratelimited(const struct pci_dev *pdev, const char *msg)
 {
 	pci_info_ratelimited(pdev, "%s\n", msg);
+}
+
+void vfio_pci_rs_warn(const struct pci_dev *pdev, const char *msg)
+{
+	pci_warn(pdev, "%s\n", msg);
 }

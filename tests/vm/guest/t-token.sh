@@ -5,7 +5,9 @@
 # DEVICE_FD "BDF vf_token=UUID") and the cdev path (VFIO_DEVICE_BIND_IOMMUFD
 # with VFIO_DEVICE_BIND_FLAG_TOKEN), with the exact errno.  Every case name
 # starts with its SPEC row.  Needs two igb PFs and the edu device
-# (scripts/vm-run --pfs 2 --edu).  TAP.
+# (scripts/vm-run --pfs 2 --edu).  Runs the same under the drop-in name
+# (vm-run --drop-in), where the rows that need C vfio-pci beside it are not
+# applicable.  TAP.
 . vfio-lib.sh
 
 T1=52ac9bff-3a88-4fbd-901a-0d767c3b6c97
@@ -38,8 +40,8 @@ wait_line() {
 	done
 }
 
-echo 1 > /sys/module/vfio_pci_rs/parameters/enable_sriov
-modprobe vfio-pci
+echo 1 > "$PARAMS/enable_sriov"
+[ "$DRV" = vfio-pci ] || modprobe vfio-pci
 modprobe igb
 pf=$(igb_pfs | sed -n 1p)
 pf2=$(igb_pfs | sed -n 2p)
@@ -49,7 +51,7 @@ edu=$(find_dev 0x1234:0x11e8 | head -n1)
 	exit 1
 }
 unbind "$pf2"
-bind "$pf" vfio-pci-rs
+bind "$pf" $DRV
 set_numvfs "$pf" 2
 vf=$(vfs_of "$pf" | sed -n 1p)
 vf2=$(vfs_of "$pf" | sed -n 2p)
@@ -131,7 +133,7 @@ vf=$(vfs_of "$pf" | sed -n 1p)
 vf2=$(vfs_of "$pf" | sed -n 2p)
 expect_open ok "5 the token survives sriov_numvfs 2 -> 0 -> 2" --token "$T1" "$vf"
 
-bind "$pf2" vfio-pci-rs && set_numvfs "$pf2" 1
+bind "$pf2" $DRV && set_numvfs "$pf2" 1
 vfb=$(vfs_of "$pf2" | sed -n 1p)
 vfio-open --set-token "$T2" "$pf2" > /dev/null
 expect_open EACCES "0 two PFs: PF2's VF refuses PF1's token" --token "$T1" "$vfb"
@@ -140,38 +142,53 @@ expect_open ok "0 two PFs: PF1's VF still opens with PF1's token" --token "$T1" 
 set_numvfs "$pf2" 0
 
 echo "# Mixed drivers fail closed"
-bind "$vf2" vfio-pci
-both EACCES "3 a VF of a vfio-pci-rs PF bound to C vfio-pci: no token" "$vf2"
-expect_open EACCES "3 a VF of a vfio-pci-rs PF bound to C vfio-pci: not even our token" --token "$T1" "$vf2"
-bind "$vf2" vfio-pci-rs
-expect_open ok "3 rebound to vfio-pci-rs it opens with the token" --token "$T1" "$vf2"
+if [ "$DRV" = vfio-pci ]; then
+	why="the drop-in is module vfio_pci: C vfio-pci cannot be loaded beside it"
+	for c in "3 a VF of our PF bound to C vfio-pci: no token [group]" \
+		"3 a VF of our PF bound to C vfio-pci: no token [cdev]" \
+		"3 a VF of our PF bound to C vfio-pci: not even our token" \
+		"3 rebound to our driver it opens with the token" \
+		"3 our VF under a C vfio-pci PF: no token [group]" \
+		"3 our VF under a C vfio-pci PF: no token [cdev]" \
+		"3 our VF under a C vfio-pci PF: wrong token" \
+		"3 our VF under a C vfio-pci PF: that PF's token [group]" \
+		"3 our VF under a C vfio-pci PF: that PF's token [cdev]"; do
+		not_applicable "$c" "$why"
+	done
+else
+	bind "$vf2" vfio-pci
+	both EACCES "3 a VF of a $DRV PF bound to C vfio-pci: no token" "$vf2"
+	expect_open EACCES "3 a VF of a $DRV PF bound to C vfio-pci: not even our token" --token "$T1" "$vf2"
+	bind "$vf2" $DRV
+	expect_open ok "3 rebound to $DRV it opens with the token" --token "$T1" "$vf2"
 
-bind "$pf2" vfio-pci
-echo 1 > /sys/module/vfio_pci/parameters/enable_sriov
-set_numvfs "$pf2" 1
-vfb=$(vfs_of "$pf2" | sed -n 1p)
-bind "$vfb" vfio-pci-rs
-vfio-open --set-token "$T3" "$pf2" > /dev/null
-both EACCES "3 a vfio-pci-rs VF under a C vfio-pci PF: no token" "$vfb"
-expect_open EACCES "3 a vfio-pci-rs VF under a C vfio-pci PF: wrong token" --token "$T1" "$vfb"
-both ok "3 a vfio-pci-rs VF under a C vfio-pci PF: that PF's token" --token "$T3" "$vfb"
-set_numvfs "$pf2" 0
+	bind "$pf2" vfio-pci
+	echo 1 > /sys/module/vfio_pci/parameters/enable_sriov
+	set_numvfs "$pf2" 1
+	vfb=$(vfs_of "$pf2" | sed -n 1p)
+	bind "$vfb" $DRV
+	vfio-open --set-token "$T3" "$pf2" > /dev/null
+	both EACCES "3 a $DRV VF under a C vfio-pci PF: no token" "$vfb"
+	expect_open EACCES "3 a $DRV VF under a C vfio-pci PF: wrong token" --token "$T1" "$vfb"
+	both ok "3 a $DRV VF under a C vfio-pci PF: that PF's token" --token "$T3" "$vfb"
+	set_numvfs "$pf2" 0
+fi
 
 bind "$pf2" igb && set_numvfs "$pf2" 1
 vfb=$(vfs_of "$pf2" | sed -n 1p)
-bind "$vfb" vfio-pci-rs
+bind "$vfb" $DRV
 both ok "C1 a VF whose PF is on a non-vfio driver, no token" "$vfb"
 both EINVAL "C2 a VF whose PF is on a non-vfio driver, with a token" --token "$T1" "$vfb"
 set_numvfs "$pf2" 0
 unbind "$pf2"
 
-bind "$edu" vfio-pci-rs
+bind "$edu" $DRV
 both ok "C11 neither PF nor VF, no token" "$edu"
 both EINVAL "C12 neither PF nor VF, with a token" --token "$T1" "$edu"
 expect_line "feature: ENOTTY" "4 on a device that is neither: ENOTTY" --feature 20000:16 "$edu"
 unbind "$edu"
 
-set_numvfs "$pf" 0 && unbind "$pf" && bind "$pf" vfio-pci-rs && set_numvfs "$pf" 1
+set_numvfs "$pf" 0 && unbind "$pf" && bind "$pf" $DRV && set_numvfs "$pf" 1
 vf=$(vfs_of "$pf" | sed -n 1p)
 expect_open EACCES "5 a PF rebind starts a new random token: the old one is refused" --token "$T1" "$vf"
 
@@ -196,7 +213,7 @@ reason() {
 	local want=$1 desc=$2 last
 	shift 2
 	vfio-open "$@" > /dev/null 2>&1
-	last=$(dmesg | grep 'vfio-pci-rs' | tail -n1)
+	last=$(dmesg | grep "$DRV " | tail -n1)
 	case "$last" in *"$want"*) ok "$desc" ;; *) not_ok "$desc (last: $last)" ;; esac
 }
 reason "VF token required" "3 reason: token required" "$vf"
@@ -207,7 +224,7 @@ reason "unknown option" "3 reason: unknown option" --raw "$vf foo=1" "$vf"
 set_numvfs "$pf" 0
 bind "$pf2" igb && set_numvfs "$pf2" 1
 vfb=$(vfs_of "$pf2" | sed -n 1p)
-bind "$vfb" vfio-pci-rs
+bind "$vfb" $DRV
 reason "PF not bound" "3 reason: PF not owned" --token "$T1" "$vfb"
 set_numvfs "$pf2" 0
 unbind "$pf2"

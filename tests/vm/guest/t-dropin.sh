@@ -1,0 +1,94 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The drop-in build (SPEC section 8), side by side with C vfio-pci in one
+# boot: scripts/vm-run --drop-in --pfs 2.  Our vfio_pci is loaded at boot;
+# C vfio-pci's own module is at /lib/vfio-pci-c.ko.  TAP.
+. vfio-lib.sh
+
+cvfio=/lib/vfio-pci-c.ko
+[ "$DRV" = vfio-pci ] && [ -f "$cvfio" ] || {
+	echo "Bail out! needs the drop-in boot (vm-run --drop-in)"
+	exit 1
+}
+modprobe igb
+pf=$(igb_pfs | sed -n 1p)
+pf2=$(igb_pfs | sed -n 2p)
+[ -n "$pf2" ] || { echo "Bail out! needs two igb PFs (vm-run --pfs 2)"; exit 1; }
+
+# Ours is out of tree, so it taints the kernel with O; C vfio-pci does not.
+ours() { grep -q O /sys/module/vfio_pci/taint; }
+# What userspace can see of a loaded vfio_pci's parameters: name, mode and
+# value, one per line (mode 0 parameters have no file, like ids).
+params_view() {
+	for f in /sys/module/vfio_pci/parameters/*; do
+		echo "$(basename "$f") $(stat -c %a "$f") $(cat "$f")"
+	done
+}
+# The declared parameters and their types, from a module file's modinfo.
+parmtypes() { modinfo -F parmtype "$1" | sort; }
+
+echo "# The names userspace checks"
+check "the drop-in is loaded as vfio_pci (out of tree, taint O)" ours
+check "/sys/module/vfio_pci exists (DPDK looks for it)" [ -d /sys/module/vfio_pci ]
+check "the PCI driver is named vfio-pci" [ -d /sys/bus/pci/drivers/vfio-pci ]
+check "PF binds through driver_override=vfio-pci" bind "$pf" vfio-pci
+echo 1 > "$PARAMS/enable_sriov"
+set_numvfs "$pf" 2
+all=1
+for vf in $(vfs_of "$pf"); do
+	[ "$(cat "/sys/bus/pci/devices/$vf/driver_override")" = vfio-pci ] &&
+		[ "$(driver_of "$vf")" = vfio-pci ] || all=0
+done
+check "new VFs get driver_override=vfio-pci and bind to the drop-in" [ "$all" = 1 ]
+set_numvfs "$pf" 0
+unbind "$pf"
+ours_view=$(params_view)
+ours_types=$(parmtypes "$(modinfo -F filename vfio_pci)")
+check "rmmod vfio_pci (the drop-in)" rmmod vfio_pci
+
+echo "# C vfio-pci's parameters, the same boot"
+check "C vfio-pci loads once the drop-in is gone" insmod "$cvfio"
+check "it is C vfio-pci (no taint)" sh -c '! grep -q O /sys/module/vfio_pci/taint'
+c_view=$(params_view)
+c_types=$(parmtypes "$cvfio")
+echo "$c_types" | sed 's/^/# C: /'
+echo "$ours_types" | sed 's/^/# drop-in: /'
+check "the same parameter names and types as C vfio-pci" [ "$ours_types" = "$c_types" ]
+if [ "$ours_view" = "$c_view" ]; then ok "the same sysfs parameter files, modes and defaults"
+else not_ok "the same sysfs parameter files, modes and defaults (C: $c_view; ours: $ours_view)"; fi
+
+echo "# Never both: the second vfio_pci is refused and nothing is half-registered"
+err=$(insmod "$(modinfo -F filename vfio_pci 2>/dev/null || echo /lib/modules/$(uname -r)/updates/vfio-pci.ko)" 2>&1)
+rc=$?
+echo "# insmod drop-in beside C vfio-pci: rc=$rc: $err"
+check "loading the drop-in beside C vfio-pci fails (EEXIST)" sh -c "[ $rc != 0 ] && echo '$err' | grep -q 'File exists'"
+check "C vfio-pci is untouched: still the one loaded" sh -c '! grep -q O /sys/module/vfio_pci/taint'
+check "C vfio-pci still binds a device" bind "$pf" vfio-pci
+unbind "$pf"
+check "rmmod C vfio-pci" rmmod vfio_pci
+check "modprobe vfio-pci now loads the drop-in (updates/ wins)" sh -c 'modprobe vfio-pci && grep -q O /sys/module/vfio_pci/taint'
+err=$(insmod "$cvfio" 2>&1)
+rc=$?
+echo "# insmod C vfio-pci beside the drop-in: rc=$rc: $err"
+check "and C vfio-pci is refused beside it (EEXIST)" sh -c "[ $rc != 0 ] && echo '$err' | grep -q 'File exists'"
+check "the drop-in is untouched" ours
+
+echo "# DPDK's documented recipe and ids="
+rmmod vfio_pci
+check "modprobe vfio-pci enable_sriov=1" modprobe vfio-pci enable_sriov=1
+check "enable_sriov reads Y" [ "$(cat "$PARAMS/enable_sriov")" = Y ]
+rmmod vfio_pci
+modprobe vfio-pci ids=8086:10c9
+check "ids=8086:10c9 binds the igb PFs to vfio-pci at load" sh -c "[ \"\$(. vfio-lib.sh; driver_of $pf)\" = vfio-pci ] && [ \"\$(. vfio-lib.sh; driver_of $pf2)\" = vfio-pci ]"
+unbind "$pf"
+unbind "$pf2"
+rmmod vfio_pci
+modprobe vfio-pci nointxmask=1 disable_idle_d3=1
+check "nointxmask and disable_idle_d3 are taken and read Y" \
+	sh -c "[ \"\$(cat $PARAMS/nointxmask)\" = Y ] && [ \"\$(cat $PARAMS/disable_idle_d3)\" = Y ]"
+check "a device binds with them set" bind "$pf" vfio-pci
+unbind "$pf"
+rmmod vfio_pci
+modprobe vfio-pci
+tap_end
