@@ -27,6 +27,19 @@ params_view() {
 }
 # The declared parameters and their types, from a module file's modinfo.
 parmtypes() { modinfo -F parmtype "$1" | sort; }
+# refused DESC INSMOD-OUTPUT RC: an insmod failed with EEXIST.
+refused() {
+	case "$3:$2" in
+	0:*) not_ok "$1 (it loaded)" ;;
+	*"File exists"*) ok "$1" ;;
+	*) not_ok "$1 (rc $3: $2)" ;;
+	esac
+}
+
+# Before anything changes them: the drop-in's parameters as loaded.
+ours_view=$(params_view)
+ours_types=$(parmtypes "$(modinfo -F filename vfio_pci)")
+ours_ko=$(modinfo -F filename vfio_pci)
 
 echo "# The names userspace checks"
 check "the drop-in is loaded as vfio_pci (out of tree, taint O)" ours
@@ -43,8 +56,6 @@ done
 check "new VFs get driver_override=vfio-pci and bind to the drop-in" [ "$all" = 1 ]
 set_numvfs "$pf" 0
 unbind "$pf"
-ours_view=$(params_view)
-ours_types=$(parmtypes "$(modinfo -F filename vfio_pci)")
 check "rmmod vfio_pci (the drop-in)" rmmod vfio_pci
 
 echo "# C vfio-pci's parameters, the same boot"
@@ -59,10 +70,10 @@ if [ "$ours_view" = "$c_view" ]; then ok "the same sysfs parameter files, modes 
 else not_ok "the same sysfs parameter files, modes and defaults (C: $c_view; ours: $ours_view)"; fi
 
 echo "# Never both: the second vfio_pci is refused and nothing is half-registered"
-err=$(insmod "$(modinfo -F filename vfio_pci 2>/dev/null || echo /lib/modules/$(uname -r)/updates/vfio-pci.ko)" 2>&1)
+err=$(insmod "$ours_ko" 2>&1)
 rc=$?
 echo "# insmod drop-in beside C vfio-pci: rc=$rc: $err"
-check "loading the drop-in beside C vfio-pci fails (EEXIST)" sh -c "[ $rc != 0 ] && echo '$err' | grep -q 'File exists'"
+refused "loading the drop-in beside C vfio-pci fails (EEXIST)" "$err" "$rc"
 check "C vfio-pci is untouched: still the one loaded" sh -c '! grep -q O /sys/module/vfio_pci/taint'
 check "C vfio-pci still binds a device" bind "$pf" vfio-pci
 unbind "$pf"
@@ -71,7 +82,7 @@ check "modprobe vfio-pci now loads the drop-in (updates/ wins)" sh -c 'modprobe 
 err=$(insmod "$cvfio" 2>&1)
 rc=$?
 echo "# insmod C vfio-pci beside the drop-in: rc=$rc: $err"
-check "and C vfio-pci is refused beside it (EEXIST)" sh -c "[ $rc != 0 ] && echo '$err' | grep -q 'File exists'"
+refused "and C vfio-pci is refused beside it (EEXIST)" "$err" "$rc"
 check "the drop-in is untouched" ours
 
 echo "# DPDK's documented recipe and ids="
@@ -79,8 +90,12 @@ rmmod vfio_pci
 check "modprobe vfio-pci enable_sriov=1" modprobe vfio-pci enable_sriov=1
 check "enable_sriov reads Y" [ "$(cat "$PARAMS/enable_sriov")" = Y ]
 rmmod vfio_pci
+# Dynamic IDs bind devices that no driver holds.
+unbind "$pf"
+unbind "$pf2"
 modprobe vfio-pci ids=8086:10c9
-check "ids=8086:10c9 binds the igb PFs to vfio-pci at load" sh -c "[ \"\$(. vfio-lib.sh; driver_of $pf)\" = vfio-pci ] && [ \"\$(. vfio-lib.sh; driver_of $pf2)\" = vfio-pci ]"
+check "ids=8086:10c9 binds both unbound igb PFs to vfio-pci at load" \
+	[ "$(driver_of "$pf"):$(driver_of "$pf2")" = vfio-pci:vfio-pci ]
 unbind "$pf"
 unbind "$pf2"
 rmmod vfio_pci
