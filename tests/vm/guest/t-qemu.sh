@@ -105,14 +105,16 @@ IGB_VF=4298	# 0x10ca
 IGB_PF=4297	# 0x10c9
 IOMMUFD="-object iommufd,id=iommufd0"
 
+summary=
 for d in $drivers; do
+	n0=$n f0=$fails
 	# $pf for the driver under test, $pf2 for C vfio-pci.
 	p=$pf
 	[ "$d" = "$DRV" ] || p=$pf2
-	bind "$p" "$d" || { not_ok "$d: bind $p"; continue; }
+	bind "$p" "$d" || { not_ok "$d: bind $p"; summary="$summary $d setup failed,"; continue; }
 	set_numvfs "$p" 1
 	vf=$(vfs_of "$p" | sed -n 1p)
-	[ "$(driver_of "$vf")" = "$d" ] || { not_ok "$d: the VF $vf is auto-bound"; continue; }
+	[ "$(driver_of "$vf")" = "$d" ] || { not_ok "$d: the VF $vf is auto-bound"; summary="$summary $d setup failed,"; continue; }
 	# The PF's user sets the token by opening the PF with it (C10).
 	vfio-open --token "$T1" "$p" > /dev/null
 
@@ -155,8 +157,8 @@ for d in $drivers; do
 		-device "vfio-pci,host=$vf,id=hostdev0"
 	set_numvfs "$p" 0
 	unbind "$p"
+	summary="$summary $d $((n - n0 - fails + f0))/$((n - n0)),"
 done
 
-# Side by side: both columns must have run the same cases.
-echo "# drivers: $drivers"
+echo "# side by side, passed/run:${summary%,}"
 tap_end
