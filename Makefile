@@ -12,10 +12,18 @@
 #   make fuzz       fuzz the match-string parser (FUZZ_SECONDS=60)
 #   make CLIPPY=1   build with clippy
 #   make DROP_IN=1  build the drop-in: module vfio_pci, driver "vfio-pci"
+#   make distro     build out/distro/<release>/vfio-pci-rs.ko for Debian's
+#                   packaged 7.3 kernel (FLAVOUR=amd64), in a Debian 13 root
+#   make check-distro  that module on Debian's own kernel image in the VM
+#   make install / uninstall  the module of $(KDIR) into (from)
+#                   /lib/modules/<release>/updates/, then depmod; with
+#                   DROP_IN=1, vfio-pci.ko there takes C vfio-pci's place
 
 # The cached test kernel, built on first use.
 KDIR ?= $(shell scripts/build-kernel | tail -n1)
-LLVM ?= -19
+# The test kernels are clang-built (LLVM=-19); a GCC-built tree, such as the
+# one make distro prepares for Debian's kernel, names its own compiler.
+LLVM ?= $(if $(shell grep -sx CONFIG_CC_IS_CLANG=y $(KDIR)/.config),-19)
 
 
 
@@ -27,9 +35,11 @@ all: modules
 ifeq ($(DROP_IN),1)
 MO ?= $(CURDIR)/out/build/$(notdir $(KDIR))-drop-in
 KCONFIG_VARS := CONFIG_VFIO_PCI_RS=m CONFIG_VFIO_PCI_RS_DROP_IN=y
+KO := vfio-pci.ko
 else
 MO ?= $(CURDIR)/out/build/$(notdir $(KDIR))
 KCONFIG_VARS := CONFIG_VFIO_PCI_RS=m
+KO := vfio-pci-rs.ko
 endif
 
 modules:
@@ -61,3 +71,25 @@ fuzz:
 	scripts/fuzz $(or $(FUZZ_SECONDS),60)
 
 .PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke fuzz
+
+# ---- distribution kernels (Documentation/vfio-pci-rs-kernels.rst) ----
+distro: setup
+	scripts/distro
+
+check-distro: setup
+	scripts/check-distro
+
+# KDIR must be a tree with Rust metadata for the target kernel: the test
+# kernel, out of make distro (/var/cache/vfio-pci-rs/distro/<release>/build)
+# or out of scripts/dkms-prepare.  INSTALL_MOD_PATH installs under a root.
+KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release)
+
+install: modules
+	install -D -m 0644 $(MO)/$(KO) $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)/updates/$(KO)
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KRELEASE)
+
+uninstall:
+	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)/updates/$(KO)
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KRELEASE)
+
+.PHONY: distro check-distro install uninstall

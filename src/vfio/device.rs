@@ -269,12 +269,33 @@ impl<T: Driver> Device<T> {
         name: T::NAME.as_ptr().cast_mut().cast(),
         init: Some(Self::init_callback),
         release: Some(Self::release_callback),
+        // Without CONFIG_IOMMUFD the helpers do not exist (`vfio.h` makes
+        // them NULL) and nothing calls these: there is no iommufd and no
+        // device cdev, only the group path.
+        #[cfg(CONFIG_IOMMUFD)]
         bind_iommufd: Some(bindings::vfio_iommufd_physical_bind),
+        #[cfg(CONFIG_IOMMUFD)]
         unbind_iommufd: Some(bindings::vfio_iommufd_physical_unbind),
+        #[cfg(CONFIG_IOMMUFD)]
         attach_ioas: Some(bindings::vfio_iommufd_physical_attach_ioas),
+        #[cfg(CONFIG_IOMMUFD)]
         detach_ioas: Some(bindings::vfio_iommufd_physical_detach_ioas),
+        #[cfg(CONFIG_IOMMUFD)]
         pasid_attach_ioas: Some(bindings::vfio_iommufd_physical_pasid_attach_ioas),
+        #[cfg(CONFIG_IOMMUFD)]
         pasid_detach_ioas: Some(bindings::vfio_iommufd_physical_pasid_detach_ioas),
+        #[cfg(not(CONFIG_IOMMUFD))]
+        bind_iommufd: None,
+        #[cfg(not(CONFIG_IOMMUFD))]
+        unbind_iommufd: None,
+        #[cfg(not(CONFIG_IOMMUFD))]
+        attach_ioas: None,
+        #[cfg(not(CONFIG_IOMMUFD))]
+        detach_ioas: None,
+        #[cfg(not(CONFIG_IOMMUFD))]
+        pasid_attach_ioas: None,
+        #[cfg(not(CONFIG_IOMMUFD))]
+        pasid_detach_ioas: None,
         open_device: Some(Self::open_callback),
         close_device: Some(Self::close_callback),
         read: Some(bindings::vfio_pci_core_read),

@@ -3,7 +3,7 @@
  * vfio-stress: hammer the VF token of vfio-pci-rs from several threads.
  *
  *   vfio-stress [--workers N] [--seconds S] [--ops N] [--seed N]
- *               [--driver NAME] PF...
+ *               [--driver NAME] [--no-cdev] PF...
  *
  * Every PF must be bound to the driver (vfio-pci-rs unless --driver says
  * otherwise), and the driver must allow sriov_numvfs (enable_sriov=1).  Each worker
@@ -22,6 +22,10 @@
  *
  * Past the time, the workers go on until every operation has succeeded at
  * least once, for at most three times the time.
+ *
+ * --no-cdev is for a kernel without the vfio device cdev (no CONFIG_IOMMUFD):
+ * every open takes the group path, the two cdev operations are not run and
+ * their rows stay 0.
  *
  * Opened devices are held a random while (mostly milliseconds, now and then
  * a few hundred) and closed.  Results are counted per operation and errno.
@@ -296,11 +300,14 @@ static int open_cdev(struct handle *h, const char *bdf, const unsigned char *tok
 	return ioctl(h->dev, VFIO_DEVICE_BIND_IOMMUFD, &bind) ? errno : 0;
 }
 
+static bool no_cdev;
+
 static int open_dev(struct handle *h, bool cdev, const char *bdf,
 		    const unsigned char *tok)
 {
 	int err;
 
+	cdev = cdev && !no_cdev;
 	*h = (struct handle){ -1, -1, -1, -1 };
 	err = cdev ? open_cdev(h, bdf, tok) : open_group(h, bdf, tok);
 	if (err)
@@ -643,9 +650,12 @@ static void op_rmmod(struct pf *pf, uint64_t *s)
  */
 static bool covered(void)
 {
-	for (int op = 0; op < NR_OPS; op++)
+	for (int op = 0; op < NR_OPS; op++) {
+		if (no_cdev && (op == OP_PF_CDEV || op == OP_VF_CDEV))
+			continue;
 		if (!atomic_read(&counts[op][op == OP_RMMOD ? RES_EAGAIN : RES_OK]))
 			return false;
+	}
 	return atomic_read(&rebinds_with_vf_open);
 }
 
@@ -670,6 +680,10 @@ static void *worker(void *arg)
 			w -= ops[op].weight;
 			op++;
 		}
+		if (no_cdev && op == OP_PF_CDEV)
+			op = OP_PF_GROUP;
+		if (no_cdev && op == OP_VF_CDEV)
+			op = OP_VF_GROUP;
 		switch (op) {
 		case OP_PF_GROUP:  op_pf_open(pf, false, &s); break;
 		case OP_PF_CDEV:   op_pf_open(pf, true, &s); break;
@@ -706,6 +720,7 @@ int main(int argc, char **argv)
 		{ "ops", required_argument, NULL, 'n' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "driver", required_argument, NULL, 'd' },
+		{ "no-cdev", no_argument, NULL, 'c' },
 		{ 0 },
 	};
 	unsigned long seed = time(NULL), seconds = 30, total = 0;
@@ -722,11 +737,12 @@ int main(int argc, char **argv)
 		case 'n': max_ops = strtoul(optarg, NULL, 0); break;
 		case 's': seed = strtoul(optarg, NULL, 0); break;
 		case 'd': driver = optarg; break;
+		case 'c': no_cdev = true; break;
 		default: return 2;
 		}
 	}
 	if (workers < 1 || workers > 64 || optind == argc || argc - optind > MAX_PFS) {
-		fprintf(stderr, "usage: vfio-stress [--workers 1..64] [--seconds S] [--ops N] [--seed N] PF...\n");
+		fprintf(stderr, "usage: vfio-stress [--workers 1..64] [--seconds S] [--ops N] [--seed N] [--driver NAME] [--no-cdev] PF...\n");
 		return 2;
 	}
 	for (unsigned int i = 0; i < sizeof(module) - 1 && driver[i]; i++)

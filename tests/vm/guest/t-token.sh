@@ -88,7 +88,13 @@ both EACCES "C4 VF with a wrong token" --token "$T2" "$vf"
 both EACCES "C3 VF without a token" "$vf"
 both ok "C9 PF without a token and no VF users" "$pf"
 expect_open ok "C9 left the token unchanged" --token "$T1" "$vf"
-expect_open ok "C10 PF opens on the cdev path with a new token" --cdev --token "$T2" "$pf"
+why=$(cdev_na)
+if [ -z "$why" ]; then
+	expect_open ok "C10 PF opens on the cdev path with a new token" --cdev --token "$T2" "$pf"
+else
+	na "C10 PF opens on the cdev path with a new token" "$why"
+	expect_open ok "C10 PF opens on the group path with a new token" --token "$T2" "$pf"
+fi
 both ok "C10 the new token opens the VF" --token "$T2" "$vf"
 expect_open EACCES "C10 the old token no longer does" --token "$T1" "$vf"
 
@@ -106,7 +112,8 @@ expect_open ok "0 vf_users is back to 0 once the VF closed" "$pf"
 hold 8 --twice --token "$T3" "$vf"
 wait_line '^second open'
 check "0 two fds on one VF (group path)" grep -q '^second open .*: ok$' /tmp/holder.out
-hold 8 --cdev --token "$T3" "$vf2"
+# The second VF on the cdev path where the kernel has one.
+if [ -z "$(cdev_na)" ]; then hold 8 --cdev --token "$T3" "$vf2"; else hold 8 --token "$T3" "$vf2"; fi
 expect_open EACCES "0 a PF needs the token while VFs are open" "$pf"
 wait
 expect_open ok "0 vf_users counts devices, not fds: back to 0 after close" "$pf"
@@ -153,7 +160,7 @@ if [ "$DRV" = vfio-pci ]; then
 		"3 our VF under a C vfio-pci PF: wrong token" \
 		"3 our VF under a C vfio-pci PF: that PF's token [group]" \
 		"3 our VF under a C vfio-pci PF: that PF's token [cdev]"; do
-		not_applicable "$c" "$why"
+		na "$c" "$why"
 	done
 else
 	bind "$vf2" vfio-pci
