@@ -10,6 +10,7 @@
 #                   (lockdep, KASAN, kmemleak, ODEBUG, Rust debug assertions)
 #   make check-debug-smoke  its CI share: stress, t-token.sh, kmemleak scan
 #   make fuzz       fuzz the match-string parser (FUZZ_SECONDS=60)
+#   make bench      C vfio-pci and vfio-pci-rs side by side in one VM boot
 #   make CLIPPY=1   build with clippy
 #   make DROP_IN=1  build the drop-in: module vfio_pci, driver "vfio-pci"
 #   make distro     build out/distro/<release>/vfio-pci-rs.ko for Debian's
@@ -70,7 +71,10 @@ check-debug-smoke: setup
 fuzz:
 	scripts/fuzz $(or $(FUZZ_SECONDS),60)
 
-.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke fuzz
+bench: setup
+	scripts/bench
+
+.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke fuzz bench
 
 # ---- distribution kernels (Documentation/vfio-pci-rs-kernels.rst) ----
 distro: setup

@@ -1,0 +1,257 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The guest half of `make bench` (scripts/bench): C vfio-pci and vfio-pci-rs
+# bound alternately, in ABBA order, in one boot, every path timed by
+# vfio-bench (CLOCK_MONOTONIC, many iterations per sample).  Needs igb PFs
+# (vm-run --pfs 8) and a group of edu functions (vm-run --group-fns 8).
+#
+# Prints "bench: ..." progress lines, then the samples between
+# "BENCH-BEGIN" and "BENCH-END", one per line:
+#   S <section> <driver> <round> <path> <param> <ns per operation>
+# and the allocation and size figures as "A ..." lines.
+#
+# Environment: BENCH_ROUNDS (main table, default 8), BENCH_SCALE_ROUNDS
+# (scaling curves, default 4), BENCH_QUICK=1 (a smoke run: 2 rounds, few
+# iterations).
+. vfio-lib.sh
+
+T=52ac9bff-3a88-4fbd-901a-0d767c3b6c97
+T2=88594674-90a0-47a9-aea8-9d9b352ac08a
+BAD=52ac9bff+3a88-4fbd-901a-0d767c3b6c97
+NOBODY=0000:ff:1f.7
+C=vfio-pci
+RS=vfio-pci-rs
+
+ROUNDS=${BENCH_ROUNDS:-8}
+SROUNDS=${BENCH_SCALE_ROUNDS:-4}
+# Iterations per sample: cheap paths (an ioctl: microseconds), opens (a
+# device reset each: 0.2-0.5 s), the PF's bind (milliseconds) and SR-IOV
+# (over 1 s: the kernel sleeps 1 s to disable it), opens in the scaling
+# curves.
+CHEAP=${BENCH_CHEAP:-2000}
+OPEN=${BENCH_OPEN:-4}
+BIND=${BENCH_BIND:-10}
+SRIOV=${BENCH_SRIOV:-1}
+SOPEN=${BENCH_SCALE_OPEN:-2}
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	ROUNDS=2 SROUNDS=2 CHEAP=100 OPEN=1 BIND=2 SOPEN=1
+fi
+
+out=/tmp/bench.out
+: > $out
+dmesg -n 1
+
+echo 1 > /sys/module/vfio_pci_rs/parameters/enable_sriov
+modprobe vfio-pci || exit 1
+echo 1 > /sys/module/vfio_pci/parameters/enable_sriov
+
+pfs=$(igb_pfs)
+pf=$(echo "$pfs" | sed -n 1p)
+gfns=$(find_dev 0x1234:0x11e8)
+ngfn=$(echo "$gfns" | grep -c .)
+[ -n "$pf" ] && [ "$ngfn" -ge 2 ] || {
+	echo "bench: needs igb PFs and a group of edu functions (vm-run --pfs 8 --group-fns 8)"
+	exit 1
+}
+for d in $gfns; do
+	[ "$(group_of "$d")" = "$(group_of "$(echo "$gfns" | sed -n 1p)")" ] || {
+		echo "bench: the edu functions are not one IOMMU group"
+		exit 1
+	}
+done
+
+# vb SECTION DRIVER ROUND PATH PARAM OP ITERS ARGS...: one sample.
+vb() {
+	local sec=$1 drv=$2 round=$3 path=$4 param=$5 res
+	shift 5
+	if ! res=$(vfio-bench "$@"); then
+		echo "bench: FAIL: $sec $drv $path $param: vfio-bench $*"
+		exit 1
+	fi
+	echo "S $sec $drv $round $path $param ${res##* }" >> $out
+}
+
+# ABBA: rounds 0 and 3 of every 4 start with C, 1 and 2 with Rust.
+order() {
+	case $(($1 % 4)) in
+	0|3) echo "$C $RS" ;;
+	*) echo "$RS $C" ;;
+	esac
+}
+
+# Leave every device unbound and SR-IOV off.
+reset_all() {
+	for p in $pfs; do
+		[ -e "/sys/bus/pci/devices/$p/driver" ] && set_numvfs "$p" 0
+		unbind "$p"
+	done
+	for d in $gfns; do unbind "$d"; done
+}
+
+# bind_all D DEV...: bind every DEV to D.
+bind_all() {
+	local drv=$1 d
+	shift
+	for d in "$@"; do bind "$d" "$drv" || { echo "bench: FAIL: bind $d $drv"; exit 1; }; done
+}
+
+main_round() {
+	local drv=$1 r=$2 n vf1
+	reset_all
+	bind_all "$drv" "$pf"
+	vb main "$drv" "$r" bind - bind "$BIND" "$drv" "$pf"
+	for n in 1 2 3 4 5 6 7; do
+		vb main "$drv" "$r" numvfs "$n" numvfs "$SRIOV" "$pf" "$n"
+	done
+	set_numvfs "$pf" 2
+	vf1=$(vfs_of "$pf" | sed -n 1p)
+	[ "$(driver_of "$vf1")" = "$drv" ] || { echo "bench: FAIL: VF $vf1 not bound to $drv"; exit 1; }
+	vb main "$drv" "$r" pf_open - open "$OPEN" "$pf" "$pf" ok
+	vb main "$drv" "$r" feature_set - feature "$CHEAP" "$pf" "$pf" set "$T"
+	vb main "$drv" "$r" feature_probe - feature "$CHEAP" "$pf" "$pf" probe "$T"
+	vb main "$drv" "$r" vf_open - open "$OPEN" "$vf1" "$vf1 vf_token=$T" ok
+	vb main "$drv" "$r" vf_wrong_token - open "$CHEAP" "$vf1" "$vf1 vf_token=$T2" EACCES
+	vb main "$drv" "$r" vf_no_token - open "$CHEAP" "$vf1" "$vf1" EACCES
+	vb main "$drv" "$r" malformed - open "$CHEAP" "$vf1" "$vf1 vf_token=$BAD" EINVAL
+	vb main "$drv" "$r" cdev_bind - cdev "$OPEN" "$vf1" "$T"
+	vb main "$drv" "$r" cfg_read - cfgread "$CHEAP" "$pf" "$pf"
+	vb main "$drv" "$r" bar_read - barread "$CHEAP" "$pf" "$pf"
+	# shellcheck disable=SC2086
+	bind_all "$drv" $gfns
+	vb main "$drv" "$r" group_not_me "$ngfn" open "$CHEAP" "$(echo "$gfns" | sed -n 1p)" "$NOBODY" ENODEV
+}
+
+# Time per open against: VFs of a PF, PFs bound, concurrent openers, devices
+# in a group.
+scale_round() {
+	local drv=$1 r=$2 n p t vfs names first
+	reset_all
+	bind_all "$drv" "$pf"
+	vfio-bench feature 1 "$pf" "$pf" set "$T" > /dev/null || exit 1
+	for n in 1 2 3 4 5 6 7; do
+		set_numvfs "$pf" "$n"
+		vfn=$(vfs_of "$pf" | sed -n "${n}p")
+		vb vfs "$drv" "$r" vf_open "$n" open "$SOPEN" "$vfn" "$vfn vf_token=$T" ok
+		vb vfs "$drv" "$r" vf_wrong_token "$n" open "$CHEAP" "$vfn" "$vfn vf_token=$T2" EACCES
+		set_numvfs "$pf" 0
+	done
+	p=0
+	for q in $pfs; do
+		p=$((p + 1))
+		bind_all "$drv" "$q"
+		set_numvfs "$q" 1
+		vfio-bench feature 1 "$q" "$q" set "$T" > /dev/null || exit 1
+		vfn=$(vfs_of "$pf" | sed -n 1p)
+		vb pfs "$drv" "$r" vf_open "$p" open "$SOPEN" "$vfn" "$vfn vf_token=$T" ok
+		vb pfs "$drv" "$r" vf_wrong_token "$p" open "$CHEAP" "$vfn" "$vfn vf_token=$T2" EACCES
+	done
+	reset_all
+	bind_all "$drv" "$pf"
+	vfio-bench feature 1 "$pf" "$pf" set "$T" > /dev/null || exit 1
+	set_numvfs "$pf" 4
+	vfs=$(vfs_of "$pf")
+	for t in 1 2 4; do
+		names=$(echo "$vfs" | head -n "$t" | sed "s/\$/ vf_token=$T/")
+		old_ifs=$IFS
+		IFS='
+'
+		# shellcheck disable=SC2086
+		set -- $names
+		IFS=$old_ifs
+		vb threads "$drv" "$r" vf_open "$t" threads "$SOPEN" "$t" "$@"
+	done
+	set_numvfs "$pf" 0
+	n=0
+	# The group's device list has the last bound device first: opening the
+	# first bound one walks every other device's match() first.
+	first=$(echo "$gfns" | sed -n 1p)
+	for d in $gfns; do
+		n=$((n + 1))
+		bind_all "$drv" "$d"
+		vb group "$drv" "$r" open_last "$n" open "$CHEAP" "$first" "$first" ok
+		vb group "$drv" "$r" not_me "$n" open "$CHEAP" "$first" "$NOBODY" ENODEV
+	done
+}
+
+# Allocations (kmem trace events) of LOOPS runs of the match and feature
+# paths, and the sizes the drivers allocate at bind.
+alloc_check() {
+	local drv=$1 tr=/sys/kernel/tracing vf1 loops=200 ev
+	[ -d $tr/events ] || mount -t tracefs tracefs $tr 2>/dev/null
+	[ -d $tr/events/kmem ] || { echo "A $drv no-trace-events"; return; }
+	reset_all
+	echo 0 > $tr/tracing_on
+	echo > $tr/trace
+	echo 4096 > $tr/buffer_size_kb
+	for ev in kmalloc kmem_cache_alloc kmalloc_node kmem_cache_alloc_node; do
+		[ -e $tr/events/kmem/$ev/enable ] && echo 1 > $tr/events/kmem/$ev/enable
+	done
+	# The bind: the vfio device allocation and the per-PF token state.
+	echo 1 > $tr/tracing_on
+	bind_all "$drv" "$pf"
+	set_numvfs "$pf" 1
+	echo 0 > $tr/tracing_on
+	grep -E 'call_site=[^ ]*(vfio|kvmalloc|allocator|Kmalloc)' $tr/trace |
+		sed -n 's/.*call_site=\([^ ]*\).*bytes_req=\([0-9]*\) bytes_alloc=\([0-9]*\).*/A '"$drv"' bind \1 \2 \3/p' >> $out
+	vf1=$(vfs_of "$pf" | sed -n 1p)
+	vfio-bench feature 1 "$pf" "$pf" set "$T" > /dev/null || exit 1
+	# shellcheck disable=SC2086
+	bind_all "$drv" $gfns
+	# Each path twice, with $loops and 2 x $loops iterations: the difference
+	# is what the loop allocated, without vfio-bench's own setup.
+	for p in wrong_token malformed not_me feature_set feature_probe; do
+		for l in $loops $((2 * loops)); do
+			echo > $tr/trace
+			echo 1 > $tr/tracing_on
+			case $p in
+			wrong_token) vfio-bench open $l "$vf1" "$vf1 vf_token=$T2" EACCES ;;
+			malformed) vfio-bench open $l "$vf1" "$vf1 vf_token=$BAD" EINVAL ;;
+			not_me) vfio-bench open $l "$(echo "$gfns" | sed -n 1p)" "$NOBODY" ENODEV ;;
+			feature_set) vfio-bench feature $l "$pf" "$pf" set "$T" ;;
+			feature_probe) vfio-bench feature $l "$pf" "$pf" probe "$T" ;;
+			esac > /dev/null || exit 1
+			echo 0 > $tr/tracing_on
+			# Every allocation of vfio-bench's, by call site.
+			grep 'vfio-bench' $tr/trace | sed -n 's/.*call_site=\([^ ]*\).*/\1/p' |
+				sed 's/+0x[0-9a-f]*\/0x[0-9a-f]*//' | sort | uniq -c |
+				sed "s/^ *\([0-9]*\) \(.*\)/A $drv path $p $l \2 \1/" >> $out
+			echo "A $drv path $p $l TOTAL $(grep -c 'vfio-bench' $tr/trace)" >> $out
+		done
+	done
+	for ev in kmalloc kmem_cache_alloc kmalloc_node kmem_cache_alloc_node; do
+		[ -e $tr/events/kmem/$ev/enable ] && echo 0 > $tr/events/kmem/$ev/enable
+	done
+	echo > $tr/trace
+}
+
+start=$(cut -d' ' -f1 /proc/uptime)
+echo "bench: $ROUNDS main rounds, $SROUNDS scaling rounds, $ngfn devices in the group"
+echo "bench: warm-up"
+main_round "$C" w > /dev/null
+main_round "$RS" w > /dev/null
+sed -i '/^S main [^ ]* w /d' $out
+r=0
+while [ $r -lt "$ROUNDS" ]; do
+	for drv in $(order $r); do
+		main_round "$drv" "$r"
+	done
+	r=$((r + 1))
+	echo "bench: main round $r of $ROUNDS done at $(cut -d' ' -f1 /proc/uptime) s"
+done
+r=0
+while [ $r -lt "$SROUNDS" ]; do
+	for drv in $(order $r); do
+		scale_round "$drv" "$r"
+	done
+	r=$((r + 1))
+	echo "bench: scaling round $r of $SROUNDS done at $(cut -d' ' -f1 /proc/uptime) s"
+done
+echo "bench: allocation check"
+alloc_check "$C"
+alloc_check "$RS"
+reset_all
+echo "bench: guest done in $(awk -v s="$start" '{ printf "%d", $1 - s }' /proc/uptime) s"
+echo BENCH-BEGIN
+cat $out
+echo BENCH-END
