@@ -32,12 +32,15 @@ hold() {
 	wait_line ': ok$'
 }
 
-# wait_line PATTERN: wait up to 10 s for the holder to print PATTERN.
+# wait_line PATTERN: wait up to 60 s for the holder to print PATTERN.  An
+# open under TCG on a loaded host has taken more than 10 s; a case that ran
+# before the holder's open would test the wrong state.
 wait_line() {
 	local i=0
-	while ! grep -q "$1" /tmp/holder.out && [ $i -lt 100 ]; do
+	while ! grep -q "$1" /tmp/holder.out && [ $i -lt 600 ]; do
 		sleep 0.1; i=$((i + 1))
 	done
+	grep -q "$1" /tmp/holder.out || echo "# the holder did not print '$1' within 60 s"
 }
 
 echo 1 > "$PARAMS/enable_sriov"
