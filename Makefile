@@ -16,6 +16,7 @@
 #   make distro     build out/distro/<release>/vfio-pci-rs.ko for Debian's
 #                   packaged 7.3 kernel (FLAVOUR=amd64), in a Debian 13 root
 #   make check-distro  that module on Debian's own kernel image in the VM
+#   make check-dkms DKMS and make install of it, in the Debian 13 build root
 #   make install / uninstall  the module of $(KDIR) into (from)
 #                   /lib/modules/<release>/updates/, then depmod; with
 #                   DROP_IN=1, vfio-pci.ko there takes C vfio-pci's place
@@ -83,6 +84,10 @@ distro: setup
 check-distro: setup
 	scripts/check-distro
 
+# DKMS and make install, tested in make distro's build root.
+check-dkms: setup
+	scripts/test-dkms
+
 # KDIR must be a tree with Rust metadata for the target kernel: the test
 # kernel, out of make distro (/var/cache/vfio-pci-rs/distro/<release>/build)
 # or out of scripts/dkms-prepare.  INSTALL_MOD_PATH installs under a root.
@@ -96,4 +101,4 @@ uninstall:
 	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)/updates/$(KO)
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KRELEASE)
 
-.PHONY: distro check-distro install uninstall
+.PHONY: distro check-distro check-dkms install uninstall
