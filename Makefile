@@ -9,6 +9,8 @@
 #   make check-debug the VM suite and a longer stress on the debug kernel
 #                   (lockdep, KASAN, kmemleak, ODEBUG, Rust debug assertions)
 #   make check-debug-smoke  its CI share: stress, t-token.sh, kmemleak scan
+#   make check-faults  AER, surprise removal and allocation failures on
+#                   every driver path, on the debug kernel
 #   make fuzz       fuzz the match-string parser (FUZZ_SECONDS=60)
 #   make CLIPPY=1   build with clippy
 
@@ -49,7 +51,12 @@ check-debug: setup
 check-debug-smoke: setup
 	scripts/check --debug --smoke
 
+# Fault tests (issue 11, Documentation/vfio-pci-rs-faults.rst).
+check-faults: setup
+	scripts/check-faults
+
 fuzz:
 	scripts/fuzz $(or $(FUZZ_SECONDS),60)
 
 .PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke fuzz
+.PHONY: check-faults

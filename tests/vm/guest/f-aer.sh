@@ -1,15 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# AER with open fds (issue 11): QEMU's pcie_aer_inject_error on an igb PF
-# bound to vfio-pci-rs while the PF and one of its VFs are open with their
-# error eventfds registered (vfio-events).  Linux's AER recovery walks every
-# device below the root port, so vfio-pci-core's error_detected runs for
-# the PF and its VFs alike: both eventfds must fire, both devices must still
-# answer config reads, and the VF token and vf_users must be what they were
-# (checked through opens, SPEC C5-C9).  QEMU gives the VFs it creates no
-# device id, so the monitor can only name the PF.  Needs scripts/vm-run
-# --monitor and one igb PF (QEMU id pf0).  TAP.
+# AER with open fds (issue 11): QEMU's pcie_aer_inject_error below an igb
+# PF bound to vfio-pci-rs while the PF and one of its VFs are open with
+# their error eventfds registered (vfio-events).  Linux's AER recovery walks
+# every device below the root port, so vfio-pci-core's error_detected runs
+# for the PF and its VFs alike: both eventfds must fire, both devices must
+# still answer config reads, and the VF token and vf_users must be what
+# they were (checked through opens, SPEC C3-C10).  The error is injected
+# into the root port, see error_reporting_on.  Needs scripts/vm-run
+# --monitor and one igb PF (QEMU ids pf0, rp0).  TAP.
 . vfio-lib.sh
 
 T1=52ac9bff-3a88-4fbd-901a-0d767c3b6c97
@@ -32,28 +32,16 @@ cfg_or() {
 		dd of="$f" bs=1 seek="$2" conv=notrunc 2> /dev/null
 }
 
-# The PCI Express capability's offset in BDF's config space.
-pcie_cap() {
-	local f=/sys/bus/pci/devices/$1/config p id
-	p=$(od -An -tu1 -j52 -N1 "$f" | tr -d ' ')
-	while [ "$p" != 0 ]; do
-		id=$(od -An -tu1 -j"$p" -N1 "$f" | tr -d ' ')
-		[ "$id" = 16 ] && { echo "$p"; return; }
-		p=$(od -An -tu1 -j$((p + 1)) -N1 "$f" | tr -d ' ')
-	done
-}
-
 # QEMU forwards an error message only from devices whose Command register
-# has SERR# set and whose Device Control enables that severity, up through
-# a root port with SERR# set.  Linux sets neither SERR#, and the PF's
-# Device Control reporting bits read 0 once vfio-pci-core has reset it at
-# open, so the test sets them, as firmware could.
+# has SERR# set and whose Device Control enables that severity.  QEMU's igb
+# keeps its Device Control error reporting bits at 0 (read-only), so an
+# error injected into the PF never leaves it.  The errors are injected
+# into the PF's root port (QEMU id rp0) instead, with SERR# set there
+# (Linux does not set it): Linux's recovery for an error of a root port
+# walks every device below it, so vfio-pci-core's error_detected runs for
+# the PF and its VFs, exactly as for an error reported by the PF.
 error_reporting_on() {
-	local rp
-	rp=$(basename "$(dirname "$(readlink -f "/sys/bus/pci/devices/$1")")")
-	cfg_or "$1" 4 0x100
-	cfg_or "$1" $(($(pcie_cap "$1") + 8)) 0xf
-	cfg_or "$rp" 4 0x100
+	cfg_or "$(basename "$(dirname "$(readlink -f "/sys/bus/pci/devices/$1")")")" 4 0x100
 }
 
 echo 1 > /sys/module/vfio_pci_rs/parameters/enable_sriov
@@ -79,8 +67,8 @@ round() {
 	pfh=$!
 	check "AER $err: PF open with the token (C8), eventfds armed [$pfp]" wait_for /tmp/aer-pf.out '^armed'
 	error_reporting_on "$pf"
-	out=$(vm-monitor "pcie_aer_inject_error pf0 $err" 2>&1)
-	check "AER $err: injected on pf0 ($out)" sh -c "echo '$out' | grep -q '^OK id: pf0'"
+	out=$(vm-monitor "pcie_aer_inject_error rp0 $err" 2>&1)
+	check "AER $err: injected on rp0, pf0's root port ($out)" sh -c "echo '$out' | grep -q '^OK id: rp0'"
 	check "AER $err: the PF's error eventfd fired" wait_for /tmp/aer-pf.out '^err event' 60
 	check "AER $err: the PF answers config reads after recovery" \
 		wait_for /tmp/aer-pf.out "^config $pf: 8086:10c9"
