@@ -99,6 +99,19 @@ tokens_intact() {
 	[ "$r" = EACCES ] || bad="$bad; VF open without a token: $r"
 }
 
+# FAULT_PATHS picks paths: comma-separated shell patterns matched against
+# the path names; by default all but sriov_numvfs (see there).
+want() {
+	local p r=1 IFS=,
+	set -f
+	for p in ${FAULT_PATHS:-PF probe,VF probe,VF open*,PF open*,FEATURE SET,module load*}; do
+		# shellcheck disable=SC2254
+		case "$1" in $p) r=0 ;; esac
+	done
+	set +f
+	return $r
+}
+
 # sweep NAME ALLOWED RESET CHECK VFIO-FAULT-ARGS...: the loop.  RESET
 # brings the state back before each attempt, CHECK RESULT INJECTED checks
 # it after (adding to $bad).  ALLOWED is the space-separated list of
@@ -108,6 +121,10 @@ sweep() {
 	local name=$1 allowed=$2 reset=$3 chk=$4 nth=1 tried=0 saw="" out inj res final=""
 	shift 4
 	bad=""
+	if ! want "$name"; then
+		echo "# $name: not selected (FAULT_PATHS)"
+		return 0
+	fi
 	while [ $nth -le "$MAX" ]; do
 		$reset || { bad="$bad; nth $nth: could not set the state up"; break; }
 		attempt_tok=$(tok "$nth" "$(date +%s)")
@@ -197,6 +214,12 @@ check_numvfs() {
 		[ "$(opened "$pf")" = ok ] || bad="$bad; nth $nth: PF does not open"
 	fi
 }
+# Not in the default set: on Linux 7.3 a failed allocation inside
+# device_add() of a new VF makes pci_device_add() WARN and go on, and
+# pci_iov_add_virtfn()'s error path then removes the half-added VF and
+# oopses (KASAN null-ptr-deref in device_del(), PCI core, below
+# vfio_pci_core_sriov_configure()); the VM panics.  FAULT_PATHS=sriov_numvfs
+# runs it.
 sweep "sriov_numvfs" "ENOMEM" pf_novfs check_numvfs \
 	write "/sys/bus/pci/devices/$pf/sriov_numvfs" 1
 
@@ -251,6 +274,7 @@ for path in group cdev; do
 	c10_set=0 c10_failed_set=0 c10_order=ok
 	flag=
 	[ $path = cdev ] && flag=--cdev
+	want "PF open with a token (C10) [$path]" || continue
 	sweep "PF open with a token (C10) [$path]" "ENOMEM" pf_ready check_c10 \
 		$flag --token %n open "$pf"
 	check "C10 [$path]: $c10_failed_set failed opens set the token" [ "$c10_failed_set" -gt 0 ]
@@ -296,8 +320,9 @@ check_insmod() {
 # (checked after the sweep).
 sweep "module load ids=" "ENOMEM" mod_unloaded check_insmod \
 	insmod "$ko" "ids=8086:10c9 enable_sriov=1"
-check "module load ids=: the reloaded module's .text is where the filter looked" \
-	[ "$(module_text)" = "$text_range" ]
+! want "module load ids=" ||
+	check "module load ids=: the reloaded module's .text is where the filter looked" \
+		[ "$(module_text)" = "$text_range" ]
 
 # After it all: the driver still works end to end.
 pf_ready && vfio-open --set-token "$T" "$pf" > /dev/null
