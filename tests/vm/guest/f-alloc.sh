@@ -239,12 +239,12 @@ check_vf_probe() {
 	*) bad="$bad; nth $nth: VF bound to $(driver_of "$vf")" ;;
 	esac
 }
-pf_ready
+pf_ready && vfio-open --set-token "$cur" "$pf" > /dev/null
 sweep "VF probe" "ENOMEM" vf_unbound check_vf_probe \
 	write /sys/bus/pci/drivers_probe "$vf"
 
 # --- opens ---------------------------------------------------------------
-pf_ready
+pf_ready && vfio-open --set-token "$cur" "$pf" > /dev/null
 check_open() { tokens_intact; }
 sweep "VF open [group]" "ENOMEM" pf_ready check_open open --token "$cur" "$vf"
 sweep "VF open [cdev]" "ENOMEM" pf_ready check_open --cdev --token "$cur" open "$vf"
