@@ -9,6 +9,8 @@
 #   make check-debug the VM suite and a longer stress on the debug kernel
 #                   (lockdep, KASAN, kmemleak, ODEBUG, Rust debug assertions)
 #   make check-debug-smoke  its CI share: stress, t-token.sh, kmemleak scan
+#   make check-faults  AER, surprise removal and allocation failures on
+#                   every driver path, on the debug kernel
 #   make fuzz       fuzz the match-string parser (FUZZ_SECONDS=60)
 #   make bench      C vfio-pci and vfio-pci-rs side by side in one VM boot
 #   make CLIPPY=1   build with clippy
@@ -69,13 +71,17 @@ check-debug: setup
 check-debug-smoke: setup
 	scripts/check --debug --smoke
 
+# Fault tests (issue 11, Documentation/vfio-pci-rs-faults.rst).
+check-faults: setup
+	scripts/check-faults
+
 fuzz:
 	scripts/fuzz $(or $(FUZZ_SECONDS),60)
 
 bench: setup
 	scripts/bench
 
-.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke fuzz bench
+.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke check-faults fuzz bench
 
 # ---- distribution kernels (Documentation/vfio-pci-rs-kernels.rst) ----
 distro: setup
