@@ -13,7 +13,7 @@
 # and the allocation and size figures as "A ..." lines.
 #
 # Environment: BENCH_ROUNDS (main table, default 8), BENCH_SCALE_ROUNDS
-# (scaling curves, default 4), BENCH_QUICK=1 (a smoke run: 2 rounds, few
+# (scaling curves, default 2), BENCH_QUICK=1 (a smoke run: 2 rounds, few
 # iterations), BENCH_FAST_ONLY=1 (only the paths of an ioctl each: the
 # Rust-owned ones and the reads).
 . vfio-lib.sh
@@ -26,7 +26,7 @@ C=vfio-pci
 RS=vfio-pci-rs
 
 ROUNDS=${BENCH_ROUNDS:-8}
-SROUNDS=${BENCH_SCALE_ROUNDS:-4}
+SROUNDS=${BENCH_SCALE_ROUNDS:-2}
 # Iterations per sample: cheap paths (an ioctl: microseconds), opens (a
 # device reset each: 0.2-0.5 s), the PF's bind (milliseconds) and SR-IOV
 # (over 1 s: the kernel sleeps 1 s to disable it), opens in the scaling
@@ -186,6 +186,7 @@ scale_round() {
 		vb vfs "$drv" "$r" vf_wrong_token "$n" open "$CHEAP" "$vfn" "$vfn vf_token=$T2" EACCES
 		set_numvfs "$pf" 0
 	done
+	echo "bench: scaling $drv: VFs done at $(cut -d' ' -f1 /proc/uptime) s"
 	p=0
 	for q in $pfs; do
 		p=$((p + 1))
@@ -196,6 +197,7 @@ scale_round() {
 		vb pfs "$drv" "$r" vf_open "$p" open "$SOPEN" "$vfn" "$vfn vf_token=$T" ok
 		vb pfs "$drv" "$r" vf_wrong_token "$p" open "$CHEAP" "$vfn" "$vfn vf_token=$T2" EACCES
 	done
+	echo "bench: scaling $drv: PFs done at $(cut -d' ' -f1 /proc/uptime) s"
 	reset_all
 	bind_all "$drv" "$pf"
 	vfio-bench feature 1 "$pf" "$pf" set "$T" > /dev/null || exit 1
@@ -212,6 +214,7 @@ scale_round() {
 		vb threads "$drv" "$r" vf_open "$t" threads "$SOPEN" "$t" "$@"
 	done
 	set_numvfs "$pf" 0
+	echo "bench: scaling $drv: threads done at $(cut -d' ' -f1 /proc/uptime) s"
 	n=0
 	# The group's device list has the last bound device first: opening the
 	# first bound one walks every other device's match() first.
