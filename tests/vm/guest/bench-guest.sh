@@ -222,7 +222,7 @@ scale_round() {
 	for d in $gfns; do
 		n=$((n + 1))
 		bind_all "$drv" "$d"
-		vb group "$drv" "$r" open_last "$n" open "$CHEAP" "$first" "$first" ok
+		vb group "$drv" "$r" open_first "$n" open "$SOPEN" "$first" "$first" ok
 		vb group "$drv" "$r" not_me "$n" open "$CHEAP" "$first" "$NOBODY" ENODEV
 	done
 }
