@@ -3,7 +3,8 @@
  * bindgen input for vfio-pci-rs and the prototypes of its C shim.
  *
  * The shim (src/vfio/shim.c) only wraps static inlines and macros that
- * bindgen cannot see.  It holds no logic.
+ * bindgen cannot see.  It holds no logic beyond the rate limit of the
+ * refusal log line.
  */
 #ifndef VFIO_PCI_RS_H
 #define VFIO_PCI_RS_H
@@ -19,6 +20,7 @@ struct pci_dev *vfio_pci_rs_pdev(const struct vfio_device *vdev);
 struct pci_dev *vfio_pci_rs_physfn(struct pci_dev *pdev);
 struct pci_driver *vfio_pci_rs_dev_driver(const struct pci_dev *pdev);
 const char *vfio_pci_rs_name(const struct pci_dev *pdev);
+const char *vfio_pci_rs_vdev_name(const struct vfio_device *vdev);
 void vfio_pci_rs_latch_params(struct vfio_pci_core_device *vdev, bool nointxmask,
 			      bool disable_vga, bool disable_idle_d3);
 void vfio_pci_rs_set_pci_ops(struct vfio_pci_core_device *vdev);

@@ -31,6 +31,7 @@ pub use self::{
     decision::{
         check_token_feature,
         decide,
+        token_required,
         Deny,
         Errno,
         FeatureOp,
@@ -40,6 +41,7 @@ pub use self::{
     },
     matcher::{
         parse_match,
+        parse_match_cstr,
         Match,
         MatchError, //
     },

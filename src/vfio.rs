@@ -10,7 +10,7 @@
 //!   the [`device::Driver`] trait and the `vfio_device_ops` built from it.
 //! - [`pci`]: the driver's own `pci_driver` (drvdata stays the core device).
 //! - [`param`]: module parameters that behave like C `module_param()`.
-//! - [`uuid`]: the kernel's UUID generator and parser.
+//! - [`uuid`]: the kernel's UUID generator and parser, UUIDs from userspace.
 //! - [`bindings`]: the vfio declarations, generated at build time.
 //!
 //! C headers: [`include/linux/vfio.h`](srctree/include/linux/vfio.h),
@@ -25,4 +25,4 @@ pub mod uuid;
 pub use crate::token::Uuid;
 #[cfg(CONFIG_KUNIT)]
 pub use uuid::kernel_uuid_parse;
-pub use uuid::random_uuid;
+pub use uuid::{random_uuid, read_user_uuid};

@@ -12,7 +12,7 @@ use kernel::{
     prelude::*,
     str::{BStr, CString},
     sync::{Arc, Mutex},
-    uaccess::{UserPtr, UserSlice},
+    uaccess::UserPtr,
     warn_on,
 };
 
@@ -24,7 +24,8 @@ pub mod vfio;
 use token::{
     check_token_feature,
     decide,
-    parse_match,
+    parse_match_cstr,
+    token_required,
     Errno,
     FeatureOp,
     Match,
@@ -198,19 +199,22 @@ impl Driver for VfioPciRsDriver {
         }
     }
 
-    fn match_name(dev: &Device<Self>, buf: &CStr) -> Result<bool> {
-        let pdev = dev.pdev();
-        match parse_match(pdev.name().to_bytes(), buf.to_bytes()) {
+    #[inline]
+    fn match_name(dev: &Device<Self>, name: &CStr, buf: &CStr) -> Result<bool> {
+        match parse_match_cstr(name, buf) {
             Ok(Match::NotThisDevice) => Ok(false),
             Ok(Match::Device { token }) => Self::match_token(dev, token.as_ref()).map(|()| true),
-            Err(e) => Err(refuse(pdev, e.reason(), to_error(e.errno()))),
+            Err(e) => Err(refuse(dev.pdev(), e.reason(), to_error(e.errno()))),
         }
     }
 
+    #[inline]
     fn match_token(dev: &Device<Self>, token: Option<&Uuid>) -> Result {
         let decision = match &dev.data().role {
             Role::Pf(pf) => decide(Opener::Pf { pf: &mut pf.lock() }, token),
-            Role::Vf(Some(pf)) => decide(Opener::Vf { pf: &pf.lock() }, token),
+            // Without a token the PF's state is not needed: no lock, as C.
+            Role::Vf(Some(pf)) => token_required(token)
+                .and_then(|token| decide(Opener::Vf { pf: &pf.lock() }, Some(token))),
             // The PF belongs to another vfio-pci-core driver: its token,
             // kept by the core, decides, so mixed drivers fail closed.
             Role::Vf(None) if dev.core_has_sriov_pf() => return dev.core_match_token(token),
@@ -220,6 +224,7 @@ impl Driver for VfioPciRsDriver {
         decision.map_err(|deny| refuse(dev.pdev(), deny.reason(), to_error(deny.errno())))
     }
 
+    #[inline]
     fn vf_token_feature(
         dev: &Device<Self>,
         flags: u32,
@@ -232,10 +237,7 @@ impl Driver for VfioPciRsDriver {
         match check_token_feature(flags, payload_len).map_err(to_error)? {
             FeatureOp::Probe => Ok(0),
             FeatureOp::Set => {
-                let mut uuid = Uuid([0; Uuid::LEN]);
-                UserSlice::new(arg, Uuid::LEN)
-                    .reader()
-                    .read_slice(&mut uuid.0)?;
+                let uuid = vfio::read_user_uuid(arg)?;
                 pf.lock().set(uuid);
                 Ok(0)
             }

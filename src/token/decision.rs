@@ -183,9 +183,18 @@ impl fmt::Debug for PfToken {
     }
 }
 
+/// The token of an open that needs one (C3, C6): `Deny::TokenRequired`
+/// without one.
+///
+/// Needs no PF state, so the driver calls it before it takes a VF's PF mutex
+/// (as C vfio-pci does): [`decide`] then sees only opens with a token.
+pub fn token_required(token: Option<&Uuid>) -> Result<&Uuid, Deny> {
+    token.ok_or(Deny::TokenRequired)
+}
+
 /// Requires `token` to be `pf`'s token (C3-C8).
 fn require(pf: &PfToken, token: Option<&Uuid>) -> Result<(), Deny> {
-    let token = token.ok_or(Deny::TokenRequired)?;
+    let token = token_required(token)?;
     if pf.matches(token) {
         Ok(())
     } else {

@@ -21,7 +21,11 @@ use core::{
 ///
 /// `==` is [`Uuid::ct_eq`], so comparing two tokens with `==` runs in constant
 /// time as well.
+///
+/// Aligned to 8 bytes, so that it moves as two words (a token is copied
+/// from userspace and into the PF's state on every feature SET).
 #[derive(Clone, Copy)]
+#[repr(align(8))]
 pub struct Uuid(pub [u8; 16]);
 
 /// Why a text is not a UUID.
@@ -134,18 +138,14 @@ impl Uuid {
 
     /// Compares two UUIDs in time independent of their contents.
     ///
-    /// All 16 bytes are always looked at: the XOR of each pair is OR-ed into
-    /// an accumulator that is only tested at the end, and
-    /// [`core::hint::black_box`] keeps the optimiser from turning the loop
-    /// back into an early-exit comparison.
+    /// All 16 bytes are always looked at, at once: the two UUIDs are XOR-ed
+    /// as 128-bit words and only the whole difference is tested, which is
+    /// branch-free; [`core::hint::black_box`] keeps the optimiser from
+    /// turning it back into an early-exit comparison of the bytes.
     pub fn ct_eq(&self, other: &Uuid) -> bool {
-        let a = black_box(self.0);
-        let b = black_box(other.0);
-        let mut diff = 0u8;
-        for (x, y) in a.iter().zip(b.iter()) {
-            diff = black_box(diff | (x ^ y));
-        }
-        black_box(diff) == 0
+        let a = u128::from_ne_bytes(black_box(self.0));
+        let b = u128::from_ne_bytes(black_box(other.0));
+        black_box(a ^ b) == 0
     }
 
     /// Whether this is the all-zero UUID (constant time).

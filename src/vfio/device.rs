@@ -51,8 +51,12 @@ pub trait Driver: Sized + Send + Sync + 'static {
 
     /// `VFIO_GROUP_GET_DEVICE_FD`: does `buf` name this device, and may it open?
     ///
-    /// Returns `Ok(false)` for "not this device".
-    fn match_name(dev: &Device<Self>, buf: &CStr) -> Result<bool>;
+    /// `name` is the device's PCI name.  Returns `Ok(false)` for "not this
+    /// device".  Called only when `buf` starts with `name` followed by a
+    /// space or its end: every other string names another device (SPEC A1,
+    /// A2) and is answered before, without measuring the string, as cheaply
+    /// as `vfio_pci_core_match()`.
+    fn match_name(dev: &Device<Self>, name: &CStr, buf: &CStr) -> Result<bool>;
 
     /// `VFIO_DEVICE_BIND_IOMMUFD`: may the device open with this token?
     fn match_token(dev: &Device<Self>, token: Option<&Uuid>) -> Result;
@@ -112,7 +116,10 @@ impl PciDev {
     }
 
     pub(crate) fn as_raw(&self) -> *mut bindings::pci_dev {
-        self.0.get()
+        // `PciDev` is a transparent wrapper of `Opaque<pci_dev>`, which is one
+        // of `pci_dev`; a cast, rather than a call to `Opaque::get` on the
+        // paths of every match().
+        core::ptr::from_ref(self).cast_mut().cast()
     }
 
     /// The PCI name, `DDDD:BB:DD.F`.
@@ -195,12 +202,14 @@ impl<T: Driver> Device<T> {
     }
 
     pub(crate) fn as_core(&self) -> *mut bindings::vfio_pci_core_device {
-        self.core.get()
+        // `core` is at offset 0 (type invariant) and `Opaque<T>` is
+        // transparent over `T`: a cast, not a call to `Opaque::get`.
+        core::ptr::from_ref(self).cast_mut().cast()
     }
 
     fn vfio_device(&self) -> *mut bindings::vfio_device {
         // By the type invariant the vfio_device is at offset 0 of the core.
-        self.core.get().cast()
+        self.as_core().cast()
     }
 
     /// # Safety
@@ -397,10 +406,18 @@ impl<T: Driver> Device<T> {
     extern "C" fn match_callback(vdev: *mut bindings::vfio_device, buf: *mut c_char) -> c_int {
         // SAFETY: vfio calls `match` on registered devices only.
         let this = unsafe { Self::from_vfio(vdev) };
+        // SAFETY: `vdev` is registered, so its `dev` is a live `pci_dev`'s,
+        // whose name is a NUL-terminated string that outlives the call.
+        let name = unsafe { bindings::vfio_pci_rs_vdev_name(vdev) };
+        // vfio asks every device of the group in turn: most are not named.
         // SAFETY: vfio passes the NUL-terminated string copied from
-        // userspace, valid for the duration of the call.
-        let buf = unsafe { CStr::from_char_ptr(buf) };
-        match T::match_name(this, buf) {
+        // userspace, valid for the duration of the call; `name` is as above.
+        if !unsafe { starts_with_name(buf, name) } {
+            return 0;
+        }
+        // SAFETY: As above.
+        let (name, buf) = unsafe { (CStr::from_char_ptr(name), CStr::from_char_ptr(buf)) };
+        match T::match_name(this, name, buf) {
             Ok(true) => 1,
             Ok(false) => 0,
             Err(e) => e.to_errno(),
@@ -439,5 +456,34 @@ impl<T: Driver> Device<T> {
             Ok(v) => v,
             Err(e) => e.to_errno(),
         }
+    }
+}
+
+/// Whether the C string `buf` starts with the C string `name` followed by a
+/// space or its end, i.e. may name the device called `name` (SPEC A1, A2).
+///
+/// Compares byte by byte and stops at the first difference, like `strncmp()`
+/// in `vfio_pci_core_match()`, so that a string naming another device costs
+/// no more than the common prefix, and neither string is measured first.
+///
+/// # Safety
+///
+/// `buf` and `name` must point to NUL-terminated strings.
+#[inline(always)]
+unsafe fn starts_with_name(buf: *const c_char, name: *const c_char) -> bool {
+    let (mut b, mut n) = (buf.cast::<u8>(), name.cast::<u8>());
+    loop {
+        // SAFETY: Every byte before `n` was not NUL, so `n` is inside `name`
+        // or at its NUL; every byte before `b` equalled the one of `name`,
+        // so was not NUL either: `b` is inside `buf` or at its NUL.
+        let (bc, nc) = unsafe { (*b, *n) };
+        if nc == 0 {
+            return matches!(bc, b' ' | 0);
+        }
+        if bc != nc {
+            return false;
+        }
+        // Neither byte is NUL (`bc == nc != 0`): both strings go on.
+        (b, n) = (b.wrapping_add(1), n.wrapping_add(1));
     }
 }

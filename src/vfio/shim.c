@@ -29,6 +29,12 @@ const char *vfio_pci_rs_name(const struct pci_dev *pdev)
 	return pci_name(pdev);
 }
 
+/* The PCI name of a vfio device's pci_dev, in one call for match(). */
+const char *vfio_pci_rs_vdev_name(const struct vfio_device *vdev)
+{
+	return pci_name(to_pci_dev(vdev->dev));
+}
+
 /* Bitfields of the (opaque to Rust) core device, latched at init like vfio-pci. */
 void vfio_pci_rs_latch_params(struct vfio_pci_core_device *vdev, bool nointxmask,
 			      bool disable_vga, bool disable_idle_d3)
@@ -56,10 +62,27 @@ bool vfio_pci_rs_core_has_sriov_pf(const struct vfio_pci_core_device *vdev)
 	return vdev->sriov_pf_core_dev;
 }
 
-/* pci_info_ratelimited() is a macro with a per-call-site state. */
+/*
+ * pci_info_ratelimited(), which is a macro with a per-call-site state, made
+ * cheap for a flood: once the burst of an interval is spent, a call only
+ * counts itself as suppressed, without the state's lock (and with it
+ * interrupts off) that ___ratelimit() takes.  What is printed, and the
+ * "callbacks suppressed" count, are the same.  A racy read only sends the
+ * call on to ___ratelimit(), which decides under the lock.
+ */
 void vfio_pci_rs_info_ratelimited(const struct pci_dev *pdev, const char *msg)
 {
-	pci_info_ratelimited(pdev, "%s\n", msg);
+	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
+				      DEFAULT_RATELIMIT_BURST);
+
+	if ((READ_ONCE(rs.flags) & RATELIMIT_INITIALIZED) &&
+	    atomic_read(&rs.rs_n_left) <= 0 &&
+	    time_is_after_jiffies(READ_ONCE(rs.begin) + rs.interval)) {
+		ratelimit_state_inc_miss(&rs);
+		return;
+	}
+	if (__ratelimit(&rs))
+		pci_info(pdev, "%s\n", msg);
 }
 
 void vfio_pci_rs_warn(const struct pci_dev *pdev, const char *msg)

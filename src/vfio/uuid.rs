@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The kernel's UUID generator and parser, for the VF token.
+//! The kernel's UUID generator and parser, and a UUID copied from
+//! userspace, for the VF token.
 //!
 //! C header: [`include/linux/uuid.h`](srctree/include/linux/uuid.h)
 
@@ -10,7 +11,26 @@ use kernel::{
     str::{CStr, CStrExt},
 };
 
+use kernel::{error::code::EFAULT, prelude::*, uaccess::UserPtr};
+
 use super::{bindings, Uuid};
+
+/// The [`Uuid::LEN`] bytes at `arg` in userspace, or `EFAULT`.
+///
+/// One `copy_from_user()` call, as in C's `vfio_pci_core_feature_token()`,
+/// for the VF token feature's SET, rather than the three calls of a
+/// `UserSliceReader`.
+pub fn read_user_uuid(arg: UserPtr) -> Result<Uuid> {
+    let mut u = [0u8; Uuid::LEN];
+    // SAFETY: `u` is valid for writes of `Uuid::LEN` bytes; `_copy_from_user`
+    // checks that the user range is userspace and survives a fault in it.
+    let left =
+        unsafe { bindings::_copy_from_user(u.as_mut_ptr().cast(), arg.as_const_ptr(), Uuid::LEN) };
+    if left != 0 {
+        return Err(EFAULT);
+    }
+    Ok(Uuid(u))
+}
 
 /// A random (version 4) UUID from the kernel's RNG.
 pub fn random_uuid() -> Uuid {

@@ -8,12 +8,14 @@
 #
 # Prints "bench: ..." progress lines, then the samples between
 # "BENCH-BEGIN" and "BENCH-END", one per line:
-#   S <section> <driver> <round> <path> <param> <ns per operation>
+#   S <section> <driver> <round> <path> <param> <ns per op> <median ns>
+# where the first figure is the fastest of the sample's loops (vfio-bench).
 # and the allocation and size figures as "A ..." lines.
 #
 # Environment: BENCH_ROUNDS (main table, default 8), BENCH_SCALE_ROUNDS
-# (scaling curves, default 4), BENCH_QUICK=1 (a smoke run: 2 rounds, few
-# iterations).
+# (scaling curves, default 2), BENCH_QUICK=1 (a smoke run: 2 rounds, few
+# iterations), BENCH_FAST_ONLY=1 (only the paths of an ioctl each: the
+# Rust-owned ones and the reads).
 . vfio-lib.sh
 
 T=52ac9bff-3a88-4fbd-901a-0d767c3b6c97
@@ -24,18 +26,20 @@ C=vfio-pci
 RS=vfio-pci-rs
 
 ROUNDS=${BENCH_ROUNDS:-8}
-SROUNDS=${BENCH_SCALE_ROUNDS:-4}
+SROUNDS=${BENCH_SCALE_ROUNDS:-2}
 # Iterations per sample: cheap paths (an ioctl: microseconds), opens (a
 # device reset each: 0.2-0.5 s), the PF's bind (milliseconds) and SR-IOV
 # (over 1 s: the kernel sleeps 1 s to disable it), opens in the scaling
 # curves.
-CHEAP=${BENCH_CHEAP:-2000}
+CHEAP=${BENCH_CHEAP:-100x40}
 OPEN=${BENCH_OPEN:-4}
 BIND=${BENCH_BIND:-10}
 SRIOV=${BENCH_SRIOV:-1}
 SOPEN=${BENCH_SCALE_OPEN:-2}
+SLOW=1
+[ "${BENCH_FAST_ONLY:-0}" = 1 ] && SLOW=0 SROUNDS=0
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
-	ROUNDS=2 SROUNDS=2 CHEAP=100 OPEN=1 BIND=2 SOPEN=1
+	ROUNDS=2 SROUNDS=2 CHEAP=50x10 OPEN=1 BIND=2 SOPEN=1
 fi
 
 out=/tmp/bench.out
@@ -48,18 +52,20 @@ echo 1 > /sys/module/vfio_pci/parameters/enable_sriov
 
 pfs=$(igb_pfs)
 pf=$(echo "$pfs" | sed -n 1p)
-gfns=$(find_dev 0x1234:0x11e8)
+pf2=$(echo "$pfs" | sed -n 2p)
+edus=$(find_dev 0x1234:0x11e8)
+g1=$(group_of "$(echo "$edus" | sed -n 1p)")
+gfns=$(for d in $edus; do [ "$(group_of "$d")" = "$g1" ] && echo "$d"; done)
+gfns2=$(for d in $edus; do [ "$(group_of "$d")" != "$g1" ] && echo "$d"; done)
 ngfn=$(echo "$gfns" | grep -c .)
-[ -n "$pf" ] && [ "$ngfn" -ge 2 ] || {
-	echo "bench: needs igb PFs and a group of edu functions (vm-run --pfs 8 --group-fns 8)"
+[ -n "$pf2" ] && [ "$ngfn" -ge 2 ] && [ "$(echo "$gfns2" | grep -c .)" = "$ngfn" ] || {
+	echo "bench: needs 2+ igb PFs and two groups of edu functions (vm-run --pfs 8 --group-fns 8)"
 	exit 1
 }
-for d in $gfns; do
-	[ "$(group_of "$d")" = "$(group_of "$(echo "$gfns" | sed -n 1p)")" ] || {
-		echo "bench: the edu functions are not one IOMMU group"
-		exit 1
-	}
-done
+[ "$(group_of "$(echo "$gfns2" | sed -n 1p)")" = "$(group_of "$(echo "$gfns2" | sed -n "${ngfn}p")")" ] || {
+	echo "bench: the edu functions are not two IOMMU groups"
+	exit 1
+}
 
 # vb SECTION DRIVER ROUND PATH PARAM OP ITERS ARGS...: one sample.
 vb() {
@@ -69,7 +75,9 @@ vb() {
 		echo "bench: FAIL: $sec $drv $path $param: vfio-bench $*"
 		exit 1
 	fi
-	echo "S $sec $drv $round $path $param ${res##* }" >> $out
+	# "ns OP BEST MEDIAN": the round's figure is the best loop's.
+	set -- $res
+	echo "S $sec $drv $round $path $param $3 $4" >> $out
 }
 
 # ABBA: rounds 0 and 3 of every 4 start with C, 1 and 2 with Rust.
@@ -86,7 +94,7 @@ reset_all() {
 		[ -e "/sys/bus/pci/devices/$p/driver" ] && set_numvfs "$p" 0
 		unbind "$p"
 	done
-	for d in $gfns; do unbind "$d"; done
+	for d in $edus; do unbind "$d"; done
 }
 
 # bind_all D DEV...: bind every DEV to D.
@@ -96,6 +104,7 @@ bind_all() {
 	for d in "$@"; do bind "$d" "$drv" || { echo "bench: FAIL: bind $d $drv"; exit 1; }; done
 }
 
+# The paths that take a device reset or a sysfs write: PF1 bound to $1.
 main_round() {
 	local drv=$1 r=$2 n vf1
 	reset_all
@@ -107,19 +116,60 @@ main_round() {
 	set_numvfs "$pf" 2
 	vf1=$(vfs_of "$pf" | sed -n 1p)
 	[ "$(driver_of "$vf1")" = "$drv" ] || { echo "bench: FAIL: VF $vf1 not bound to $drv"; exit 1; }
+	vfio-bench feature 1 "$pf" "$pf" set "$T" > /dev/null || exit 1
 	vb main "$drv" "$r" pf_open - open "$OPEN" "$pf" "$pf" ok
-	vb main "$drv" "$r" feature_set - feature "$CHEAP" "$pf" "$pf" set "$T"
-	vb main "$drv" "$r" feature_probe - feature "$CHEAP" "$pf" "$pf" probe "$T"
 	vb main "$drv" "$r" vf_open - open "$OPEN" "$vf1" "$vf1 vf_token=$T" ok
-	vb main "$drv" "$r" vf_wrong_token - open "$CHEAP" "$vf1" "$vf1 vf_token=$T2" EACCES
-	vb main "$drv" "$r" vf_no_token - open "$CHEAP" "$vf1" "$vf1" EACCES
-	vb main "$drv" "$r" malformed - open "$CHEAP" "$vf1" "$vf1 vf_token=$BAD" EINVAL
 	vb main "$drv" "$r" cdev_bind - cdev "$OPEN" "$vf1" "$T"
-	vb main "$drv" "$r" cfg_read - cfgread "$CHEAP" "$pf" "$pf"
-	vb main "$drv" "$r" bar_read - barread "$CHEAP" "$pf" "$pf"
+}
+
+# vbp ROUND PATH PARAM A-DRIVER B-DRIVER FASTOP-A... -- FASTOP-B...: one
+# sample of each driver, their loops interleaved by vfio-bench pair.
+vbp() {
+	local round=$1 path=$2 param=$3 da=$4 db=$5 res
+	shift 5
+	if ! res=$(vfio-bench pair "$CHEAP" "$@"); then
+		echo "bench: FAIL: pair $path: vfio-bench pair $*"
+		exit 1
+	fi
 	# shellcheck disable=SC2086
-	bind_all "$drv" $gfns
-	vb main "$drv" "$r" group_not_me "$ngfn" open "$CHEAP" "$(echo "$gfns" | sed -n 1p)" "$NOBODY" ENODEV
+	set -- $res
+	echo "S main $da $round $path $param $3 $4" >> $out
+	echo "S main $db $round $path $param $5 $6" >> $out
+}
+
+# The paths of one ioctl or read each, the Rust-owned ones among them: both
+# drivers bound at once to twin devices (PF1 and PF2 with two VFs each, the
+# two edu groups), which driver gets which twin alternating by round, and
+# the two timed in interleaved loops.
+pair_round() {
+	local r=$1 a b va vb2 ga gb
+	set -- $(order "$r")
+	a=$1 b=$2
+	reset_all
+	bind_all "$a" "$pf"
+	bind_all "$b" "$pf2"
+	set_numvfs "$pf" 2
+	set_numvfs "$pf2" 2
+	va=$(vfs_of "$pf" | sed -n 1p)
+	vb2=$(vfs_of "$pf2" | sed -n 1p)
+	[ "$(driver_of "$va")" = "$a" ] && [ "$(driver_of "$vb2")" = "$b" ] ||
+		{ echo "bench: FAIL: VFs not bound to their PF's driver"; exit 1; }
+	vfio-bench feature 1 "$pf" "$pf" set "$T" > /dev/null || exit 1
+	vfio-bench feature 1 "$pf2" "$pf2" set "$T" > /dev/null || exit 1
+	# shellcheck disable=SC2086
+	bind_all "$a" $gfns
+	# shellcheck disable=SC2086
+	bind_all "$b" $gfns2
+	ga=$(echo "$gfns" | sed -n 1p)
+	gb=$(echo "$gfns2" | sed -n 1p)
+	vbp "$r" feature_set - "$a" "$b" feature "$pf" "$pf" set "$T" -- feature "$pf2" "$pf2" set "$T"
+	vbp "$r" feature_probe - "$a" "$b" feature "$pf" "$pf" probe "$T" -- feature "$pf2" "$pf2" probe "$T"
+	vbp "$r" vf_wrong_token - "$a" "$b" open "$va" "$va vf_token=$T2" EACCES -- open "$vb2" "$vb2 vf_token=$T2" EACCES
+	vbp "$r" vf_no_token - "$a" "$b" open "$va" "$va" EACCES -- open "$vb2" "$vb2" EACCES
+	vbp "$r" malformed - "$a" "$b" open "$va" "$va vf_token=$BAD" EINVAL -- open "$vb2" "$vb2 vf_token=$BAD" EINVAL
+	vbp "$r" group_not_me "$ngfn" "$a" "$b" open "$ga" "$NOBODY" ENODEV -- open "$gb" "$NOBODY" ENODEV
+	vbp "$r" cfg_read - "$a" "$b" cfgread "$pf" "$pf" -- cfgread "$pf2" "$pf2"
+	vbp "$r" bar_read - "$a" "$b" barread "$pf" "$pf" -- barread "$pf2" "$pf2"
 }
 
 # Time per open against: VFs of a PF, PFs bound, concurrent openers, devices
@@ -136,6 +186,7 @@ scale_round() {
 		vb vfs "$drv" "$r" vf_wrong_token "$n" open "$CHEAP" "$vfn" "$vfn vf_token=$T2" EACCES
 		set_numvfs "$pf" 0
 	done
+	echo "bench: scaling $drv: VFs done at $(cut -d' ' -f1 /proc/uptime) s"
 	p=0
 	for q in $pfs; do
 		p=$((p + 1))
@@ -146,6 +197,7 @@ scale_round() {
 		vb pfs "$drv" "$r" vf_open "$p" open "$SOPEN" "$vfn" "$vfn vf_token=$T" ok
 		vb pfs "$drv" "$r" vf_wrong_token "$p" open "$CHEAP" "$vfn" "$vfn vf_token=$T2" EACCES
 	done
+	echo "bench: scaling $drv: PFs done at $(cut -d' ' -f1 /proc/uptime) s"
 	reset_all
 	bind_all "$drv" "$pf"
 	vfio-bench feature 1 "$pf" "$pf" set "$T" > /dev/null || exit 1
@@ -162,6 +214,7 @@ scale_round() {
 		vb threads "$drv" "$r" vf_open "$t" threads "$SOPEN" "$t" "$@"
 	done
 	set_numvfs "$pf" 0
+	echo "bench: scaling $drv: threads done at $(cut -d' ' -f1 /proc/uptime) s"
 	n=0
 	# The group's device list has the last bound device first: opening the
 	# first bound one walks every other device's match() first.
@@ -169,7 +222,7 @@ scale_round() {
 	for d in $gfns; do
 		n=$((n + 1))
 		bind_all "$drv" "$d"
-		vb group "$drv" "$r" open_last "$n" open "$CHEAP" "$first" "$first" ok
+		vb group "$drv" "$r" open_first "$n" open "$SOPEN" "$first" "$first" ok
 		vb group "$drv" "$r" not_me "$n" open "$CHEAP" "$first" "$NOBODY" ENODEV
 	done
 }
@@ -177,7 +230,7 @@ scale_round() {
 # Allocations (kmem trace events) of LOOPS runs of the match and feature
 # paths, and the sizes the drivers allocate at bind.
 alloc_check() {
-	local drv=$1 tr=/sys/kernel/tracing vf1 loops=200 ev
+	local drv=$1 tr=/sys/kernel/tracing vf1 loops=200 ev l
 	[ -d $tr/events ] || mount -t tracefs tracefs $tr 2>/dev/null
 	[ -d $tr/events/kmem ] || { echo "A $drv no-trace-events"; return; }
 	reset_all
@@ -228,14 +281,20 @@ alloc_check() {
 start=$(cut -d' ' -f1 /proc/uptime)
 echo "bench: $ROUNDS main rounds, $SROUNDS scaling rounds, $ngfn devices in the group"
 echo "bench: warm-up"
-main_round "$C" w > /dev/null
-main_round "$RS" w > /dev/null
-sed -i '/^S main [^ ]* w /d' $out
+if [ "$SLOW" = 1 ]; then
+	main_round "$C" w > /dev/null
+	main_round "$RS" w > /dev/null
+fi
+pair_round 0 > /dev/null
+sed -i '/^S main [^ ]* [w0] /d' $out
 r=0
 while [ $r -lt "$ROUNDS" ]; do
-	for drv in $(order $r); do
-		main_round "$drv" "$r"
-	done
+	if [ "$SLOW" = 1 ]; then
+		for drv in $(order $r); do
+			main_round "$drv" "$r"
+		done
+	fi
+	pair_round "$r"
 	r=$((r + 1))
 	echo "bench: main round $r of $ROUNDS done at $(cut -d' ' -f1 /proc/uptime) s"
 done
