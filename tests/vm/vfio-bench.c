@@ -100,22 +100,12 @@ static int want_errno(const char *want)
 /* The group of @bdf, attached to a fresh type1 container. */
 static int group_fd(const char *bdf)
 {
-	char path[300];
+	static char path[300];	/* named by what on failure */
+	const char *what;
 	int container, group;
 
-	errno = vfio_group_node(bdf, path, sizeof(path));
-	if (errno)
-		fail("iommu_group");
-	container = open("/dev/vfio/vfio", O_RDWR);
-	if (container < 0)
-		fail("/dev/vfio/vfio");
-	group = open(path, O_RDWR);
-	if (group < 0)
-		fail(path);
-	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container))
-		fail("VFIO_GROUP_SET_CONTAINER");
-	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		fail("VFIO_SET_IOMMU");
+	if (vfio_group_attach(bdf, path, sizeof(path), &container, &group, &what))
+		fail(what);
 	return group;
 }
 

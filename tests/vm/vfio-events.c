@@ -46,22 +46,12 @@ static void die(const char *what)
 static int open_group(const char *bdf, const char *token)
 {
 	char path[300], name[512];
+	const char *what;
 	int fd;
 
-	errno = vfio_group_node(bdf, path, sizeof(path));
-	if (errno)
-		die("iommu_group");
-	container = open("/dev/vfio/vfio", O_RDWR);
-	group = open(path, O_RDWR);
-	if (container < 0 || group < 0)
-		die(path);
-	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ||
-	    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		die("container");
-	if (token)
-		snprintf(name, sizeof(name), "%s vf_token=%s", bdf, token);
-	else
-		snprintf(name, sizeof(name), "%s", bdf);
+	if (vfio_group_attach(bdf, path, sizeof(path), &container, &group, &what))
+		die(what);
+	vfio_device_name(name, sizeof(name), bdf, token);
 	fd = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, name);
 	return fd < 0 ? -errno : fd;
 }

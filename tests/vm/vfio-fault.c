@@ -164,22 +164,12 @@ static int open_device(const char *bdf, const char *token, int cdev, int armed)
 			fd = ret;
 		}
 	} else {
+		const char *what;
 		int container, group;
 
-		errno = vfio_group_node(bdf, path, sizeof(path));
-		if (errno)
-			die("iommu_group");
-		container = open("/dev/vfio/vfio", O_RDWR);
-		group = open(path, O_RDWR);
-		if (container < 0 || group < 0)
-			die(path);
-		if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ||
-		    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-			die("container");
-		if (token)
-			snprintf(name, sizeof(name), "%s vf_token=%s", bdf, token);
-		else
-			snprintf(name, sizeof(name), "%s", bdf);
+		if (vfio_group_attach(bdf, path, sizeof(path), &container, &group, &what))
+			die(what);
+		vfio_device_name(name, sizeof(name), bdf, token);
 		if (armed)
 			arm();
 		fd = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, name);

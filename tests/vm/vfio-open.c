@@ -72,31 +72,19 @@ static const char *raw_name;
 static int group_open(const char *bdf, const char *token)
 {
 	static int container = -1, group = -1;	/* a group opens only once */
-	char path[300], name[512];
+	static char path[300];			/* named by what on failure */
+	const char *what;
+	char name[512];
 	int fd;
 
-	if (group < 0) {
-		errno = vfio_group_node(bdf, path, sizeof(path));
-		if (errno)
-			die("iommu_group");
-		container = open("/dev/vfio/vfio", O_RDWR);
-		if (container < 0)
-			die("/dev/vfio/vfio");
-		group = open(path, O_RDWR);
-		if (group < 0)
-			die(path);
-		if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container))
-			die("VFIO_GROUP_SET_CONTAINER");
-		if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-			die("VFIO_SET_IOMMU");
-	}
+	if (group < 0 &&
+	    vfio_group_attach(bdf, path, sizeof(path), &container, &group, &what))
+		die(what);
 
 	if (raw_name)
 		snprintf(name, sizeof(name), "%s", raw_name);
-	else if (token)
-		snprintf(name, sizeof(name), "%s vf_token=%s", bdf, token);
 	else
-		snprintf(name, sizeof(name), "%s", bdf);
+		vfio_device_name(name, sizeof(name), bdf, token);
 	fd = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, name);
 	return fd < 0 ? -errno : fd;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Shared by the guest's C tools (the .c files beside it): UUIDs as text,
- * and the vfio nodes of a PCI device.  Each tool is one static binary, so
+ * the vfio nodes of a PCI device, and the group-path setup.  Each tool is one static binary, so
  * this is a header of static functions rather than a library.
  */
 #ifndef VFIO_TOOL_H
@@ -9,11 +9,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/vfio.h>
 
 /* A hex digit's value, either case, or -1. */
 static inline int hexval(int c)
@@ -95,6 +98,46 @@ static inline int vfio_cdev_node(const char *bdf, char *node, size_t size)
 		snprintf(node, size, "/dev/vfio/devices/%s", de->d_name);
 	closedir(dir);
 	return de ? 0 : ENOENT;
+}
+
+/*
+ * Open @bdf's IOMMU group and attach it to a new type1v2 container, what
+ * every group-path open needs before VFIO_GROUP_GET_DEVICE_FD.  The group
+ * node goes to @path.  Returns 0, or -1 with errno set and *@what naming
+ * the step that failed (@path itself when opening it failed).
+ */
+static inline int vfio_group_attach(const char *bdf, char *path, size_t size,
+				    int *container, int *group, const char **what)
+{
+	*what = "iommu_group";
+	errno = vfio_group_node(bdf, path, size);
+	if (errno)
+		return -1;
+	*what = "/dev/vfio/vfio";
+	*container = open("/dev/vfio/vfio", O_RDWR);
+	if (*container < 0)
+		return -1;
+	*what = path;
+	*group = open(path, O_RDWR);
+	if (*group < 0)
+		return -1;
+	*what = "VFIO_GROUP_SET_CONTAINER";
+	if (ioctl(*group, VFIO_GROUP_SET_CONTAINER, container))
+		return -1;
+	*what = "VFIO_SET_IOMMU";
+	if (ioctl(*container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		return -1;
+	return 0;
+}
+
+/* The VFIO_GROUP_GET_DEVICE_FD string for @bdf, with @token unless NULL. */
+static inline void vfio_device_name(char *buf, size_t size, const char *bdf,
+				    const char *token)
+{
+	if (token)
+		snprintf(buf, size, "%s vf_token=%s", bdf, token);
+	else
+		snprintf(buf, size, "%s", bdf);
 }
 
 #endif /* VFIO_TOOL_H */

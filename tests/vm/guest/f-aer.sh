@@ -15,15 +15,6 @@
 T1=52ac9bff-3a88-4fbd-901a-0d767c3b6c97
 T2=88594674-90a0-47a9-aea8-9d9b352ac08a
 
-# wait_for FILE PATTERN [SECONDS]: wait until FILE has a line matching PATTERN.
-wait_for() {
-	local i=0
-	while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt $((${3:-30} * 10)) ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-	grep -q "$2" "$1" 2>/dev/null
-}
-
 # cfg_or BDF OFFSET BITS: set BITS in the 16-bit config register at OFFSET.
 cfg_or() {
 	local f=/sys/bus/pci/devices/$1/config v
@@ -62,19 +53,19 @@ round() {
 	echo "# $err: PF open on the $pfp path, VF on the $vfp path"
 	vfio-events $c_vf --token "$T1" --until req --timeout 90 "$vf" > /tmp/aer-vf.out 2>&1 &
 	vfh=$!
-	check "AER $err: VF open, eventfds armed [$vfp]" wait_for /tmp/aer-vf.out '^armed'
+	check "AER $err: VF open, eventfds armed [$vfp]" wait_grep /tmp/aer-vf.out '^armed'
 	vfio-events $c_pf --token "$T1" --until err --timeout 60 "$pf" > /tmp/aer-pf.out 2>&1 &
 	pfh=$!
-	check "AER $err: PF open with the token (C8), eventfds armed [$pfp]" wait_for /tmp/aer-pf.out '^armed'
+	check "AER $err: PF open with the token (C8), eventfds armed [$pfp]" wait_grep /tmp/aer-pf.out '^armed'
 	error_reporting_on "$pf"
 	out=$(vm-monitor "pcie_aer_inject_error rp0 $err" 2>&1)
 	check "AER $err: injected on rp0, pf0's root port ($out)" sh -c "echo '$out' | grep -q '^OK id: rp0'"
-	check "AER $err: the PF's error eventfd fired" wait_for /tmp/aer-pf.out '^err event' 60
+	check "AER $err: the PF's error eventfd fired" wait_grep /tmp/aer-pf.out '^err event' 60
 	check "AER $err: the PF answers config reads after recovery" \
-		wait_for /tmp/aer-pf.out "^config $pf: 8086:10c9"
-	check "AER $err: the VF's error eventfd fired" wait_for /tmp/aer-vf.out '^err event' 30
+		wait_grep /tmp/aer-pf.out "^config $pf: 8086:10c9"
+	check "AER $err: the VF's error eventfd fired" wait_grep /tmp/aer-vf.out '^err event' 30
 	check "AER $err: the VF answers config reads after recovery" \
-		wait_for /tmp/aer-vf.out "^config $vf: 8086:10ca"
+		wait_grep /tmp/aer-vf.out "^config $vf: 8086:10ca"
 	wait $pfh
 	check "AER $err: the PF user exited cleanly" [ $? = 0 ]
 	# The VF is still open: vf_users must still be 1, the token T1.

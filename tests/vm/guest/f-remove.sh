@@ -16,14 +16,6 @@
 T1=52ac9bff-3a88-4fbd-901a-0d767c3b6c97
 T2=88594674-90a0-47a9-aea8-9d9b352ac08a
 
-wait_for() {
-	local i=0
-	while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt $((${3:-30} * 10)) ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-	grep -q "$2" "$1" 2>/dev/null
-}
-
 # gone BDF [SECONDS]: wait until the device has left sysfs.
 gone() {
 	local i=0
@@ -47,11 +39,11 @@ vf2=$(vfs_of "$pf" | sed -n 2p)
 vfio-open --set-token "$T1" "$pf" > /dev/null
 vfio-events --token "$T1" --timeout 120 "$vf" > /tmp/rm1.out 2>&1 &
 h=$!
-check "1 VF open, eventfds armed" wait_for /tmp/rm1.out '^armed'
+check "1 VF open, eventfds armed" wait_grep /tmp/rm1.out '^armed'
 out=$(vm-monitor "device_del pf0" 2>&1)
 check "1 device_del pf0 accepted ($out)" [ -z "$out" ]
 # pciehp waits 5 s after the attention button before it powers the slot off.
-check "1 the VF's user was asked to release it" wait_for /tmp/rm1.out '^req event' 90
+check "1 the VF's user was asked to release it" wait_grep /tmp/rm1.out '^req event' 90
 wait $h
 check "1 the VF's user released it and exited" [ $? = 0 ]
 check "1 the VF is gone" gone "$vf"
@@ -70,10 +62,10 @@ check "2 a VF has no sysfs remove file" [ ! -e "/sys/bus/pci/devices/$vf/remove"
 vfio-open --set-token "$T2" "$pf1" > /dev/null
 vfio-events --cdev --token "$T2" --timeout 120 "$vf" > /tmp/rm2.out 2>&1 &
 h=$!
-check "2 VF open, eventfds armed [cdev]" wait_for /tmp/rm2.out '^armed'
+check "2 VF open, eventfds armed [cdev]" wait_grep /tmp/rm2.out '^armed'
 echo 0 > "/sys/bus/pci/devices/$pf1/sriov_numvfs" &
 rmh=$!
-check "2 the VF's user was asked to release it" wait_for /tmp/rm2.out '^req event' 60
+check "2 the VF's user was asked to release it" wait_grep /tmp/rm2.out '^req event' 60
 wait $h
 check "2 the VF's user released it and exited" [ $? = 0 ]
 wait $rmh
@@ -87,10 +79,10 @@ both ok "2 C5 a new VF opens with the token" --token "$T2" "$vf2"
 echo "# 3. device_del of the PF with the PF fd open"
 vfio-events --token "$T2" --timeout 120 "$pf1" > /tmp/rm3.out 2>&1 &
 h=$!
-check "3 PF open with its token, eventfds armed" wait_for /tmp/rm3.out '^armed'
+check "3 PF open with its token, eventfds armed" wait_grep /tmp/rm3.out '^armed'
 out=$(vm-monitor "device_del pf1" 2>&1)
 check "3 device_del pf1 accepted ($out)" [ -z "$out" ]
-check "3 the PF's user was asked to release it" wait_for /tmp/rm3.out '^req event' 90
+check "3 the PF's user was asked to release it" wait_grep /tmp/rm3.out '^req event' 90
 wait $h
 check "3 the PF's user released it and exited" [ $? = 0 ]
 check "3 the VF is gone" gone "$vf2"

@@ -19,14 +19,6 @@ T1=52ac9bff-3a88-4fbd-901a-0d767c3b6c97
 T2=88594674-90a0-47a9-aea8-9d9b352ac08a
 T3=0b5e0ac1-58a4-4e5e-9d2c-6e0f4d7a1b23
 
-# expect_line PATTERN DESC VFIO-OPEN-ARGS...: vfio-open prints a line PATTERN
-expect_line() {
-	local want=$1 desc=$2 out
-	shift 2
-	out=$(vfio-open "$@" 2>&1)
-	if echo "$out" | grep -qx "$want"; then ok "$desc"; else not_ok "$desc (want '$want': $out)"; fi
-}
-
 # wait_for TEST...: wait up to 20 s for the test command to succeed.
 wait_for() {
 	local i=0

@@ -15,14 +15,6 @@ T1_UPPER=52AC9BFF-3A88-4FBD-901A-0D767C3B6C97
 T2=88594674-90a0-47a9-aea8-9d9b352ac08a
 T3=0b5e0ac1-58a4-4e5e-9d2c-6e0f4d7a1b23
 
-# expect_line PATTERN DESC VFIO-OPEN-ARGS...: vfio-open prints a line PATTERN
-expect_line() {
-	local want=$1 desc=$2 out
-	shift 2
-	out=$(vfio-open "$@" 2>&1)
-	if echo "$out" | grep -qx "$want"; then ok "$desc"; else not_ok "$desc (want '$want': $out)"; fi
-}
-
 # hold SECONDS ARGS...: keep a device open in the background until it is
 # open for sure; the holder's pid is in $holder.
 hold() {

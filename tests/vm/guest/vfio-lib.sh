@@ -104,6 +104,24 @@ cdev_na() {
 		echo "no iommufd in this kernel (CONFIG_IOMMUFD unset), so no vfio device cdev"
 }
 
+# expect_line PATTERN DESC VFIO-OPEN-ARGS...: vfio-open prints a line PATTERN
+expect_line() {
+	local want=$1 desc=$2 out
+	shift 2
+	out=$(vfio-open "$@" 2>&1)
+	if echo "$out" | grep -qx "$want"; then ok "$desc"; else not_ok "$desc (want '$want': $out)"; fi
+}
+
+# wait_grep FILE PATTERN [SECONDS]: wait up to SECONDS (30) until FILE has a
+# line matching PATTERN; fails if it never does.
+wait_grep() {
+	local i=0
+	while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt $((${3:-30} * 10)) ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	grep -q "$2" "$1" 2>/dev/null
+}
+
 # both WANT DESC ARGS...: the same open on the group and the cdev path
 both() {
 	local want=$1 desc=$2 why
