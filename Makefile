@@ -15,9 +15,10 @@
 #   make bench      C vfio-pci and vfio-pci-rs side by side in one VM boot
 #   make CLIPPY=1   build with clippy
 #   make DROP_IN=1  build the drop-in: module vfio_pci, driver "vfio-pci"
-#   make distro     build out/distro/<release>/vfio-pci-rs.ko for Debian's
-#                   packaged 7.3 kernel (FLAVOUR=amd64), in a Debian 13 root
-#   make check-distro  that module on Debian's own kernel image in the VM
+#   make distro     build out/distro/<release>/vfio-pci-rs.ko and the drop-in
+#                   vfio-pci.ko for Debian's packaged 7.3 kernel
+#                   (FLAVOUR=amd64), in a Debian 13 root
+#   make check-distro  those modules on Debian's own kernel image in the VM
 #   make check-dkms DKMS and make install of it, in the Debian 13 build root
 #   make install / uninstall  the module of $(KDIR) into (from)
 #                   /lib/modules/<release>/updates/, then depmod; with
