@@ -15,9 +15,12 @@
 #   make bench      C vfio-pci and vfio-pci-rs side by side in one VM boot
 #   make CLIPPY=1   build with clippy
 #   make DROP_IN=1  build the drop-in: module vfio_pci, driver "vfio-pci"
-#   make distro     build out/distro/<release>/vfio-pci-rs.ko for Debian's
-#                   packaged 7.3 kernel (FLAVOUR=amd64), in a Debian 13 root
-#   make check-distro  that module on Debian's own kernel image in the VM
+#   make distro     build out/distro/<release>/vfio-pci-rs.ko and the drop-in
+#                   vfio-pci.ko for Debian's packaged 7.3 kernel
+#                   (FLAVOUR=amd64), in a Debian 13 root
+#   make check-distro  those modules on Debian's own kernel image in the VM
+#   make check-distro-smoke  its CI share: make distro, one boot, t-token.sh
+#                   beside C vfio-pci and on the drop-in
 #   make check-dkms DKMS and make install of it, in the Debian 13 build root
 #   make install / uninstall  the module of $(KDIR) into (from)
 #                   /lib/modules/<release>/updates/, then depmod; with
@@ -90,6 +93,9 @@ distro: setup
 check-distro: setup
 	scripts/check-distro
 
+check-distro-smoke: setup
+	scripts/check-distro --smoke
+
 # DKMS and make install, tested in make distro's build root.
 check-dkms: setup
 	scripts/test-dkms
@@ -107,4 +113,4 @@ uninstall:
 	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)/updates/$(KO)
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KRELEASE)
 
-.PHONY: distro check-distro check-dkms install uninstall
+.PHONY: distro check-distro check-distro-smoke check-dkms install uninstall
