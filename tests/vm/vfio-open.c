@@ -19,6 +19,12 @@
  *               after opening, VFIO_DEVICE_FEATURE with these flags (hex)
  *               and LEN payload bytes (a UUID's worth of zeros or of UUID,
  *               or less); prints "feature: ok" or "feature: EINVAL (...)"
+ * --no-container
+ *               the group path without a container: the group is opened
+ *               but never attached, so VFIO_GROUP_GET_DEVICE_FD runs the
+ *               drivers' match() (the token decision) and then fails the
+ *               open itself with EINVAL (SPEC C10: a PF's token is set
+ *               even when the open then fails)
  * --feature-fault
  *               VFIO_DEVICE_FEATURE SET PCI_VF_TOKEN whose payload lies
  *               in an unmapped page
@@ -68,6 +74,7 @@ static int parse_uuid(const char *s, unsigned char out[16])
 }
 
 static const char *raw_name;
+static int no_container;
 
 static int group_open(const char *bdf, const char *token)
 {
@@ -77,6 +84,14 @@ static int group_open(const char *bdf, const char *token)
 	char name[512];
 	int fd;
 
+	if (group < 0 && no_container) {
+		errno = vfio_group_node(bdf, path, sizeof(path));
+		if (errno)
+			die("iommu_group");
+		group = open(path, O_RDWR);
+		if (group < 0)
+			die(path);
+	}
 	if (group < 0 &&
 	    vfio_group_attach(bdf, path, sizeof(path), &container, &group, &what))
 		die(what);
@@ -219,6 +234,7 @@ int main(int argc, char **argv)
 		{ "twice", no_argument, NULL, '2' },
 		{ "feature", required_argument, NULL, 'f' },
 		{ "feature-fault", no_argument, NULL, 'F' },
+		{ "no-container", no_argument, NULL, 'N' },
 		{ 0 },
 	};
 	const char *token = NULL, *new_token = NULL, *feature = NULL, *bdf;
@@ -235,6 +251,7 @@ int main(int argc, char **argv)
 		case '2': twice = 1; break;
 		case 'f': feature = optarg; break;
 		case 'F': fault = 1; break;
+		case 'N': no_container = 1; break;
 		default: return 2;
 		}
 	}

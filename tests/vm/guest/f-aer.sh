@@ -35,12 +35,12 @@ error_reporting_on() {
 	cfg_or "$(basename "$(dirname "$(readlink -f "/sys/bus/pci/devices/$1")")")" 4 0x100
 }
 
-echo 1 > /sys/module/vfio_pci_rs/parameters/enable_sriov
+echo 1 > /sys/module/$MOD/parameters/enable_sriov
 pf=$(igb_pfs | sed -n 1p)
 [ -n "$pf" ] || { echo "Bail out! needs an igb PF"; exit 1; }
 vm-monitor "info version" > /dev/null
 [ $? != 2 ] || { echo "Bail out! needs vm-run --monitor"; exit 1; }
-bind "$pf" vfio-pci-rs && set_numvfs "$pf" 2
+bind "$pf" "$DRV" && set_numvfs "$pf" 2
 vf=$(vfs_of "$pf" | sed -n 1p)
 vf2=$(vfs_of "$pf" | sed -n 2p)
 vfio-open --set-token "$T1" "$pf" > /dev/null
@@ -78,9 +78,9 @@ round() {
 	wait "$vfh"
 	both ok "AER $err: C9 vf_users back to 0 once the VF closed" "$pf"
 	both ok "AER $err: C5 the token is unchanged" --token "$T1" "$vf"
-	check "AER $err: the PF is still bound" [ "$(driver_of "$pf")" = vfio-pci-rs ]
+	check "AER $err: the PF is still bound" [ "$(driver_of "$pf")" = "$DRV" ]
 	check "AER $err: the VFs are still bound" \
-		[ "$(driver_of "$vf")/$(driver_of "$vf2")" = vfio-pci-rs/vfio-pci-rs ]
+		[ "$(driver_of "$vf")/$(driver_of "$vf2")" = "$DRV/$DRV" ]
 }
 
 # Non-fatal (severity bit clear by default): the devices are not reset.

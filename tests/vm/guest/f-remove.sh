@@ -25,7 +25,7 @@ gone() {
 	[ ! -e "/sys/bus/pci/devices/$1" ]
 }
 
-echo 1 > /sys/module/vfio_pci_rs/parameters/enable_sriov
+echo 1 > /sys/module/$MOD/parameters/enable_sriov
 pf=$(igb_pfs | sed -n 1p)
 pf1=$(igb_pfs | sed -n 2p)
 [ -n "$pf" ] && [ -n "$pf1" ] || { echo "Bail out! needs two igb PFs"; exit 1; }
@@ -33,7 +33,7 @@ vm-monitor "info version" > /dev/null
 [ $? != 2 ] || { echo "Bail out! needs vm-run --monitor"; exit 1; }
 
 echo "# 1. device_del of the PF with a VF fd open"
-bind "$pf" vfio-pci-rs && set_numvfs "$pf" 2
+bind "$pf" "$DRV" && set_numvfs "$pf" 2
 vf=$(vfs_of "$pf" | sed -n 1p)
 vf2=$(vfs_of "$pf" | sed -n 2p)
 vfio-open --set-token "$T1" "$pf" > /dev/null
@@ -53,7 +53,7 @@ check "1 QEMU saw the PF go (DEVICE_DELETED)" sh -c \
 	'i=0; while [ $i -lt 100 ]; do vm-monitor "info pci" | grep -q "id \"pf0\"" || exit 0; sleep 0.2; i=$((i + 1)); done; exit 1'
 
 echo "# 2. removal of a VF with its fd open"
-bind "$pf1" vfio-pci-rs && set_numvfs "$pf1" 2
+bind "$pf1" "$DRV" && set_numvfs "$pf1" 2
 vf=$(vfs_of "$pf1" | sed -n 1p)
 vf2=$(vfs_of "$pf1" | sed -n 2p)
 # Linux offers no sysfs "remove" on a VF (pci_dev_hp_attrs_are_visible()
@@ -89,6 +89,6 @@ check "3 the VF is gone" gone "$vf2"
 check "3 the PF is gone" gone "$pf1"
 
 echo "# the module unloads afterwards"
-check "rmmod vfio_pci_rs" rmmod vfio_pci_rs
-check "the module is gone" [ ! -e /sys/module/vfio_pci_rs ]
+check "rmmod $MOD" rmmod $MOD
+check "the module is gone" [ ! -e /sys/module/$MOD ]
 tap_end

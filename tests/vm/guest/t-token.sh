@@ -92,6 +92,13 @@ else
 fi
 both ok "C10 the new token opens the VF" --token "$T2" "$vf"
 expect_open EACCES "C10 the old token no longer does" --token "$T1" "$vf"
+# The group path without a container: vfio runs match(), where the token
+# is decided, and only then refuses the open itself (EINVAL).
+expect_open EINVAL "C10 a PF open with a token that fails after match (group, no container)" \
+	--no-container --token "$T1" "$pf"
+both ok "C10 that failed open set the token: the VF opens with it" --token "$T1" "$vf"
+expect_open EACCES "C10 the token before it no longer does" --token "$T2" "$vf"
+expect_open ok "C10 a PF open sets the earlier token again" --token "$T2" "$pf"
 
 hold 8 --token "$T2" "$vf"
 both EACCES "C6 PF without a token while a VF is open" "$pf"
