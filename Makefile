@@ -74,9 +74,17 @@ check-debug: setup
 check-debug-smoke: setup
 	scripts/check --debug --smoke
 
-# Fault tests (issue 11, Documentation/vfio-pci-rs-faults.rst).
+# Fault tests (Documentation/vfio-pci-rs-faults.rst).  The smoke share, CI's:
+# AER and surprise removal on the test kernel.  stall-rate: how often a
+# TCG guest stalls (N boots per TCG mode).
 check-faults: setup
 	scripts/check-faults
+
+check-faults-smoke: setup
+	scripts/check-faults --quick
+
+stall-rate: setup
+	scripts/stall-rate
 
 fuzz:
 	scripts/fuzz $(or $(FUZZ_SECONDS),60)
@@ -84,7 +92,7 @@ fuzz:
 bench: setup
 	scripts/bench
 
-.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke check-faults fuzz bench
+.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke check-faults check-faults-smoke stall-rate fuzz bench
 
 # ---- distribution kernels (Documentation/vfio-pci-rs-kernels.rst) ----
 distro: setup
