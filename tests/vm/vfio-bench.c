@@ -18,6 +18,12 @@
  * OPs (BDF is a PCI address, TOKEN a UUID, DRV a driver name):
  *   bind DRV BDF            unbind then bind BDF to DRV (driver_override set
  *                           by the caller); only the bind is timed
+ *   bindpair DRV BDF DRV2 BDF2
+ *                           the binds of two drivers side by side: each
+ *                           iteration unbinds and binds BDF to DRV and BDF2
+ *                           to DRV2, in A B B A order, only the binds
+ *                           timed; prints "ns bindpair BEST_A MEDIAN_A
+ *                           BEST_B MEDIAN_B" over the single binds
  *   numvfs BDF N            sriov_numvfs 0 -> N -> 0
  *   open BDF NAME WANT      group path: VFIO_GROUP_GET_DEVICE_FD with the
  *                           string NAME (on BDF's group), then close; WANT
@@ -275,6 +281,45 @@ static int pair(long iters, int reps, int argc, char **argv)
 	return 0;
 }
 
+/* One timed bind of @bdf to @drv, after an untimed unbind. */
+static long long rebind(const char *drv, const char *bdf)
+{
+	char path[300];
+	long long t0;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/unbind", drv);
+	write_str(path, bdf);
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/bind", drv);
+	t0 = now_ns();
+	write_str(path, bdf);
+	return now_ns() - t0;
+}
+
+static int bindpair(long iters, char **argv)
+{
+	static long long s[2][1000];
+	long i;
+	int k, first;
+
+	if (iters > 1000)
+		return 2;
+	for (i = 0; i < iters; i++) {
+		first = (i & 3) == 1 || (i & 3) == 2;
+		for (k = 0; k < 2; k++) {
+			int d = k ^ first;
+
+			s[d][i] = rebind(argv[2 * d], argv[2 * d + 1]);
+		}
+	}
+	printf("ns bindpair");
+	for (k = 0; k < 2; k++) {
+		qsort(s[k], iters, sizeof(s[k][0]), cmp_ll);
+		printf(" %lld %lld", s[k][0], s[k][iters / 2]);
+	}
+	printf("\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *op;
@@ -297,6 +342,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(op, "pair"))
 		return pair(iters, reps, argc - 3, argv + 3);
+	if (!strcmp(op, "bindpair") && argc == 7)
+		return bindpair(iters, argv + 3);
 	if (!strcmp(op, "bind") && argc == 5) {
 		char unbind[300], bind[300];
 

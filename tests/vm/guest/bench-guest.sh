@@ -33,7 +33,7 @@ SROUNDS=${BENCH_SCALE_ROUNDS:-2}
 # curves.
 CHEAP=${BENCH_CHEAP:-100x40}
 OPEN=${BENCH_OPEN:-4}
-BIND=${BENCH_BIND:-10}
+BIND=${BENCH_BIND:-20}
 SRIOV=${BENCH_SRIOV:-1}
 SOPEN=${BENCH_SCALE_OPEN:-2}
 SLOW=1
@@ -109,7 +109,6 @@ main_round() {
 	local drv=$1 r=$2 n vf1
 	reset_all
 	bind_all "$drv" "$pf"
-	vb main "$drv" "$r" bind - bind "$BIND" "$drv" "$pf"
 	for n in 1 2 3 4 5 6 7; do
 		vb main "$drv" "$r" numvfs "$n" numvfs "$SRIOV" "$pf" "$n"
 	done
@@ -122,13 +121,13 @@ main_round() {
 	vb main "$drv" "$r" cdev_bind - cdev "$OPEN" "$vf1" "$T"
 }
 
-# vbp ROUND PATH PARAM A-DRIVER B-DRIVER FASTOP-A... -- FASTOP-B...: one
-# sample of each driver, their loops interleaved by vfio-bench pair.
+# vbp ROUND PATH PARAM A-DRIVER B-DRIVER VFIO-BENCH-ARGS...: one sample of
+# each driver, their loops interleaved by vfio-bench pair or bindpair.
 vbp() {
 	local round=$1 path=$2 param=$3 da=$4 db=$5 res
 	shift 5
-	if ! res=$(vfio-bench pair "$CHEAP" "$@"); then
-		echo "bench: FAIL: pair $path: vfio-bench pair $*"
+	if ! res=$(vfio-bench "$@"); then
+		echo "bench: FAIL: $path: vfio-bench $*"
 		exit 1
 	fi
 	# shellcheck disable=SC2086
@@ -148,6 +147,7 @@ pair_round() {
 	reset_all
 	bind_all "$a" "$pf"
 	bind_all "$b" "$pf2"
+	vbp "$r" bind - "$a" "$b" bindpair "$BIND" "$a" "$pf" "$b" "$pf2"
 	set_numvfs "$pf" 2
 	set_numvfs "$pf2" 2
 	va=$(vfs_of "$pf" | sed -n 1p)
@@ -162,14 +162,14 @@ pair_round() {
 	bind_all "$b" $gfns2
 	ga=$(echo "$gfns" | sed -n 1p)
 	gb=$(echo "$gfns2" | sed -n 1p)
-	vbp "$r" feature_set - "$a" "$b" feature "$pf" "$pf" set "$T" -- feature "$pf2" "$pf2" set "$T"
-	vbp "$r" feature_probe - "$a" "$b" feature "$pf" "$pf" probe "$T" -- feature "$pf2" "$pf2" probe "$T"
-	vbp "$r" vf_wrong_token - "$a" "$b" open "$va" "$va vf_token=$T2" EACCES -- open "$vb2" "$vb2 vf_token=$T2" EACCES
-	vbp "$r" vf_no_token - "$a" "$b" open "$va" "$va" EACCES -- open "$vb2" "$vb2" EACCES
-	vbp "$r" malformed - "$a" "$b" open "$va" "$va vf_token=$BAD" EINVAL -- open "$vb2" "$vb2 vf_token=$BAD" EINVAL
-	vbp "$r" group_not_me "$ngfn" "$a" "$b" open "$ga" "$NOBODY" ENODEV -- open "$gb" "$NOBODY" ENODEV
-	vbp "$r" cfg_read - "$a" "$b" cfgread "$pf" "$pf" -- cfgread "$pf2" "$pf2"
-	vbp "$r" bar_read - "$a" "$b" barread "$pf" "$pf" -- barread "$pf2" "$pf2"
+	vbp "$r" feature_set - "$a" "$b" pair "$CHEAP" feature "$pf" "$pf" set "$T" -- feature "$pf2" "$pf2" set "$T"
+	vbp "$r" feature_probe - "$a" "$b" pair "$CHEAP" feature "$pf" "$pf" probe "$T" -- feature "$pf2" "$pf2" probe "$T"
+	vbp "$r" vf_wrong_token - "$a" "$b" pair "$CHEAP" open "$va" "$va vf_token=$T2" EACCES -- open "$vb2" "$vb2 vf_token=$T2" EACCES
+	vbp "$r" vf_no_token - "$a" "$b" pair "$CHEAP" open "$va" "$va" EACCES -- open "$vb2" "$vb2" EACCES
+	vbp "$r" malformed - "$a" "$b" pair "$CHEAP" open "$va" "$va vf_token=$BAD" EINVAL -- open "$vb2" "$vb2 vf_token=$BAD" EINVAL
+	vbp "$r" group_not_me "$ngfn" "$a" "$b" pair "$CHEAP" open "$ga" "$NOBODY" ENODEV -- open "$gb" "$NOBODY" ENODEV
+	vbp "$r" cfg_read - "$a" "$b" pair "$CHEAP" cfgread "$pf" "$pf" -- cfgread "$pf2" "$pf2"
+	vbp "$r" bar_read - "$a" "$b" pair "$CHEAP" barread "$pf" "$pf" -- barread "$pf2" "$pf2"
 }
 
 # Time per open against: VFs of a PF, PFs bound, concurrent openers, devices
