@@ -1019,6 +1019,8 @@ static void fuzz_bind_iommufd(struct target *t)
 		cut = 1 + rnd(size - 1);
 		arg = (void *)(guard - cut);
 		memcpy(arg, &b, cut);
+		/* The kernel reads argsz bytes: all there if argsz <= cut. */
+		placed = b.argsz <= cut;
 		break;
 	default:
 		arg = (void *)(guard - room);
