@@ -659,6 +659,26 @@ static bool covered(void)
 	return atomic_read(&rebinds_with_vf_open);
 }
 
+/*
+ * An operation that covered() still waits for, from a random start; -1 if
+ * none.
+ */
+static int uncovered_op(uint64_t *s)
+{
+	unsigned int first = below(s, NR_OPS);
+
+	for (unsigned int i = 0; i < NR_OPS; i++) {
+		int op = (first + i) % NR_OPS;
+
+		if (no_cdev && (op == OP_PF_CDEV || op == OP_VF_CDEV))
+			continue;
+		if (!atomic_read(&counts[op][op == OP_RMMOD ? RES_EAGAIN : RES_OK]))
+			return op;
+	}
+	/* And a rebind across an open VF, which covered() also wants. */
+	return atomic_read(&rebinds_with_vf_open) ? -1 : OP_REBIND;
+}
+
 static void *worker(void *arg)
 {
 	uint64_t s = (uintptr_t)arg;
@@ -679,6 +699,17 @@ static void *worker(void *arg)
 		while (w >= ops[op].weight) {
 			w -= ops[op].weight;
 			op++;
+		}
+		/*
+		 * Past the time, every other operation goes to one that has
+		 * not worked yet; the others in between (a new token, VFs)
+		 * are what lets it work.
+		 */
+		if (now >= deadline_ns && below(&s, 2)) {
+			int u = uncovered_op(&s);
+
+			if (u >= 0)
+				op = u;
 		}
 		if (no_cdev && op == OP_PF_CDEV)
 			op = OP_PF_GROUP;
