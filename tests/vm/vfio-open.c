@@ -85,12 +85,9 @@ static int group_open(const char *bdf, const char *token)
 	int fd;
 
 	if (group < 0 && no_container) {
-		errno = vfio_group_node(bdf, path, sizeof(path));
-		if (errno)
-			die("iommu_group");
-		group = open(path, O_RDWR);
+		group = vfio_group_open(bdf, path, sizeof(path), &what);
 		if (group < 0)
-			die(path);
+			die(what);
 	}
 	if (group < 0 &&
 	    vfio_group_attach(bdf, path, sizeof(path), &container, &group, &what))

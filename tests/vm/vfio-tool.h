@@ -101,25 +101,36 @@ static inline int vfio_cdev_node(const char *bdf, char *node, size_t size)
 }
 
 /*
- * Open @bdf's IOMMU group and attach it to a new type1v2 container, what
- * every group-path open needs before VFIO_GROUP_GET_DEVICE_FD.  The group
- * node goes to @path.  Returns 0, or -1 with errno set and *@what naming
- * the step that failed (@path itself when opening it failed).
+ * Open @bdf's IOMMU group node, whose path goes to @path, and attach it to
+ * nothing.  Returns the fd, or -1 with errno set and *@what naming the step
+ * that failed (@path itself when opening it failed).
  */
-static inline int vfio_group_attach(const char *bdf, char *path, size_t size,
-				    int *container, int *group, const char **what)
+static inline int vfio_group_open(const char *bdf, char *path, size_t size,
+				  const char **what)
 {
 	*what = "iommu_group";
 	errno = vfio_group_node(bdf, path, size);
 	if (errno)
 		return -1;
+	*what = path;
+	return open(path, O_RDWR);
+}
+
+/*
+ * Open @bdf's IOMMU group and attach it to a new type1v2 container, what
+ * every group-path open needs before VFIO_GROUP_GET_DEVICE_FD.  The group
+ * node goes to @path.  Returns 0, or -1 with errno set and *@what naming
+ * the step that failed.
+ */
+static inline int vfio_group_attach(const char *bdf, char *path, size_t size,
+				    int *container, int *group, const char **what)
+{
+	*group = vfio_group_open(bdf, path, size, what);
+	if (*group < 0)
+		return -1;
 	*what = "/dev/vfio/vfio";
 	*container = open("/dev/vfio/vfio", O_RDWR);
 	if (*container < 0)
-		return -1;
-	*what = path;
-	*group = open(path, O_RDWR);
-	if (*group < 0)
 		return -1;
 	*what = "VFIO_GROUP_SET_CONTAINER";
 	if (ioctl(*group, VFIO_GROUP_SET_CONTAINER, container))
