@@ -644,18 +644,23 @@ static void op_rmmod(struct pf *pf, uint64_t *s)
 	close_handle(&h);
 }
 
+/* @op has succeeded at least once (rmmod: has been refused), or never runs. */
+static bool op_covered(int op)
+{
+	if (no_cdev && (op == OP_PF_CDEV || op == OP_VF_CDEV))
+		return true;
+	return atomic_read(&counts[op][op == OP_RMMOD ? RES_EAGAIN : RES_OK]);
+}
+
 /*
  * Every operation has succeeded at least once (rmmod: has been refused),
  * and a PF was rebound with a VF open across the unbind.
  */
 static bool covered(void)
 {
-	for (int op = 0; op < NR_OPS; op++) {
-		if (no_cdev && (op == OP_PF_CDEV || op == OP_VF_CDEV))
-			continue;
-		if (!atomic_read(&counts[op][op == OP_RMMOD ? RES_EAGAIN : RES_OK]))
+	for (int op = 0; op < NR_OPS; op++)
+		if (!op_covered(op))
 			return false;
-	}
 	return atomic_read(&rebinds_with_vf_open);
 }
 
@@ -670,9 +675,7 @@ static int uncovered_op(uint64_t *s)
 	for (unsigned int i = 0; i < NR_OPS; i++) {
 		int op = (first + i) % NR_OPS;
 
-		if (no_cdev && (op == OP_PF_CDEV || op == OP_VF_CDEV))
-			continue;
-		if (!atomic_read(&counts[op][op == OP_RMMOD ? RES_EAGAIN : RES_OK]))
+		if (!op_covered(op))
 			return op;
 	}
 	/* And a rebind across an open VF, which covered() also wants. */
