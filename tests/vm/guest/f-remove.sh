@@ -32,20 +32,30 @@ pf1=$(igb_pfs | sed -n 2p)
 vm-monitor "info version" > /dev/null
 [ $? != 2 ] || { echo "Bail out! needs vm-run --monitor"; exit 1; }
 
+# del_while_open C QEMU-ID WHO VFIO-EVENTS-ARGS...: case C, device_del of
+# QEMU-ID while WHO (the VF, the PF) is open in vfio-events with its
+# eventfds armed: its user must be asked to release it, and exit.
+del_while_open() {
+	local c=$1 id=$2 who=$3 out h
+	shift 3
+	vfio-events --timeout 120 "$@" > /tmp/rm$c.out 2>&1 &
+	h=$!
+	check "$c $who open, eventfds armed" wait_grep /tmp/rm$c.out '^armed'
+	out=$(vm-monitor "device_del $id" 2>&1)
+	check "$c device_del $id accepted ($out)" [ -z "$out" ]
+	# pciehp waits 5 s after the attention button before it powers the
+	# slot off.
+	check "$c the $who's user was asked to release it" wait_grep /tmp/rm$c.out '^req event' 90
+	wait $h
+	check "$c the $who's user released it and exited" [ $? = 0 ]
+}
+
 echo "# 1. device_del of the PF with a VF fd open"
 bind "$pf" "$DRV" && set_numvfs "$pf" 2
 vf=$(vfs_of "$pf" | sed -n 1p)
 vf2=$(vfs_of "$pf" | sed -n 2p)
 vfio-open --set-token "$T1" "$pf" > /dev/null
-vfio-events --token "$T1" --timeout 120 "$vf" > /tmp/rm1.out 2>&1 &
-h=$!
-check "1 VF open, eventfds armed" wait_grep /tmp/rm1.out '^armed'
-out=$(vm-monitor "device_del pf0" 2>&1)
-check "1 device_del pf0 accepted ($out)" [ -z "$out" ]
-# pciehp waits 5 s after the attention button before it powers the slot off.
-check "1 the VF's user was asked to release it" wait_grep /tmp/rm1.out '^req event' 90
-wait $h
-check "1 the VF's user released it and exited" [ $? = 0 ]
+del_while_open 1 pf0 VF --token "$T1" "$vf"
 check "1 the VF is gone" gone "$vf"
 check "1 the other VF is gone" gone "$vf2"
 check "1 the PF is gone" gone "$pf"
@@ -77,14 +87,7 @@ vf2=$(vfs_of "$pf1" | sed -n 2p)
 both ok "2 C5 a new VF opens with the token" --token "$T2" "$vf2"
 
 echo "# 3. device_del of the PF with the PF fd open"
-vfio-events --token "$T2" --timeout 120 "$pf1" > /tmp/rm3.out 2>&1 &
-h=$!
-check "3 PF open with its token, eventfds armed" wait_grep /tmp/rm3.out '^armed'
-out=$(vm-monitor "device_del pf1" 2>&1)
-check "3 device_del pf1 accepted ($out)" [ -z "$out" ]
-check "3 the PF's user was asked to release it" wait_grep /tmp/rm3.out '^req event' 90
-wait $h
-check "3 the PF's user released it and exited" [ $? = 0 ]
+del_while_open 3 pf1 PF --token "$T2" "$pf1"
 check "3 the VF is gone" gone "$vf2"
 check "3 the PF is gone" gone "$pf1"
 
