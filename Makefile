@@ -13,6 +13,8 @@
 #                   every driver path, on the debug kernel
 #   make fuzz       fuzz the match-string parser (FUZZ_SECONDS=60)
 #   make bench      C vfio-pci and vfio-pci-rs side by side in one VM boot
+#   make bench-distro  the one-ioctl paths side by side on Debian's own
+#                   kernel: its C vfio-pci against ours built by make distro
 #   make CLIPPY=1   build with clippy
 #   make DROP_IN=1  build the drop-in: module vfio_pci, driver "vfio-pci"
 #   make distro     build out/distro/<release>/vfio-pci-rs.ko and the drop-in
@@ -92,7 +94,10 @@ fuzz:
 bench: setup
 	scripts/bench
 
-.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke check-faults check-faults-smoke stall-rate fuzz bench
+bench-distro: setup
+	scripts/bench --distro --fast-only
+
+.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke check-faults check-faults-smoke stall-rate fuzz bench bench-distro
 
 # ---- distribution kernels (Documentation/vfio-pci-rs-kernels.rst) ----
 distro: setup
