@@ -40,6 +40,7 @@ pub use self::{
         Underflow, //
     },
     matcher::{
+        parse_after_name,
         parse_match,
         parse_match_cstr,
         Match,

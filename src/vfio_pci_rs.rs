@@ -24,7 +24,7 @@ pub mod vfio;
 use token::{
     check_token_feature,
     decide,
-    parse_match_cstr,
+    parse_after_name,
     token_required,
     Errno,
     FeatureOp,
@@ -200,8 +200,8 @@ impl Driver for VfioPciRsDriver {
     }
 
     #[inline]
-    fn match_name(dev: &Device<Self>, name: &CStr, buf: &CStr) -> Result<bool> {
-        match parse_match_cstr(name, buf) {
+    fn match_name(dev: &Device<Self>, rest: &[u8]) -> Result<bool> {
+        match parse_after_name(rest) {
             Ok(Match::NotThisDevice) => Ok(false),
             Ok(Match::Device { token }) => Self::match_token(dev, token.as_ref()).map(|()| true),
             Err(e) => Err(refuse(dev.pdev(), e.reason(), to_error(e.errno()))),

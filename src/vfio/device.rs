@@ -49,14 +49,16 @@ pub trait Driver: Sized + Send + Sync + 'static {
     /// The device is about to be closed by vfio-pci-core.
     fn closing(_dev: &Device<Self>) {}
 
-    /// `VFIO_GROUP_GET_DEVICE_FD`: does `buf` name this device, and may it open?
+    /// `VFIO_GROUP_GET_DEVICE_FD`: does the string name this device, and may
+    /// it open?
     ///
-    /// `name` is the device's PCI name.  Returns `Ok(false)` for "not this
-    /// device".  Called only when `buf` starts with `name` followed by a
-    /// space or its end: every other string names another device (SPEC A1,
-    /// A2) and is answered before, without measuring the string, as cheaply
-    /// as `vfio_pci_core_match()`.
-    fn match_name(dev: &Device<Self>, name: &CStr, buf: &CStr) -> Result<bool>;
+    /// Called only when the string starts with the device's PCI name
+    /// followed by a space or its end: every other string names another
+    /// device (SPEC A1, A2) and is answered before, without measuring the
+    /// string, as cheaply as `vfio_pci_core_match()`.  `rest` is what follows
+    /// the name, without the NUL: empty, or starting with a space.  Returns
+    /// `Ok(false)` for "not this device".
+    fn match_name(dev: &Device<Self>, rest: &[u8]) -> Result<bool>;
 
     /// `VFIO_DEVICE_BIND_IOMMUFD`: may the device open with this token?
     fn match_token(dev: &Device<Self>, token: Option<&Uuid>) -> Result;
@@ -412,12 +414,14 @@ impl<T: Driver> Device<T> {
         // vfio asks every device of the group in turn: most are not named.
         // SAFETY: vfio passes the NUL-terminated string copied from
         // userspace, valid for the duration of the call; `name` is as above.
-        if !unsafe { starts_with_name(buf, name) } {
+        let Some(name_len) = (unsafe { name_prefix_len(buf, name) }) else {
             return 0;
-        }
-        // SAFETY: As above.
-        let (name, buf) = unsafe { (CStr::from_char_ptr(name), CStr::from_char_ptr(buf)) };
-        match T::match_name(this, name, buf) {
+        };
+        // SAFETY: `buf` starts with the `name_len` bytes of the name, none of
+        // them NUL, so `buf + name_len` is inside `buf` or at its NUL, and
+        // what follows is the rest of the same NUL-terminated string.
+        let rest = unsafe { c_bytes(buf.cast::<u8>().add(name_len)) };
+        match T::match_name(this, rest) {
             Ok(true) => 1,
             Ok(false) => 0,
             Err(e) => e.to_errno(),
@@ -459,8 +463,9 @@ impl<T: Driver> Device<T> {
     }
 }
 
-/// Whether the C string `buf` starts with the C string `name` followed by a
-/// space or its end, i.e. may name the device called `name` (SPEC A1, A2).
+/// The length of the C string `name` if the C string `buf` starts with it
+/// followed by a space or its end, i.e. may name the device called `name`
+/// (SPEC A1, A2); `None` otherwise.
 ///
 /// Compares byte by byte and stops at the first difference, like `strncmp()`
 /// in `vfio_pci_core_match()`, so that a string naming another device costs
@@ -470,20 +475,45 @@ impl<T: Driver> Device<T> {
 ///
 /// `buf` and `name` must point to NUL-terminated strings.
 #[inline(always)]
-unsafe fn starts_with_name(buf: *const c_char, name: *const c_char) -> bool {
-    let (mut b, mut n) = (buf.cast::<u8>(), name.cast::<u8>());
+unsafe fn name_prefix_len(buf: *const c_char, name: *const c_char) -> Option<usize> {
+    let (b, n) = (buf.cast::<u8>(), name.cast::<u8>());
+    let mut i = 0;
     loop {
-        // SAFETY: Every byte before `n` was not NUL, so `n` is inside `name`
-        // or at its NUL; every byte before `b` equalled the one of `name`,
-        // so was not NUL either: `b` is inside `buf` or at its NUL.
-        let (bc, nc) = unsafe { (*b, *n) };
+        // SAFETY: Every byte of `name` before `i` was not NUL, so `n + i` is
+        // inside `name` or at its NUL; every byte of `buf` before `i` equalled
+        // the one of `name`, so was not NUL either: `b + i` is inside `buf` or
+        // at its NUL.
+        let (bc, nc) = unsafe { (*b.add(i), *n.add(i)) };
         if nc == 0 {
-            return matches!(bc, b' ' | 0);
+            return matches!(bc, b' ' | 0).then_some(i);
         }
         if bc != nc {
-            return false;
+            return None;
         }
-        // Neither byte is NUL (`bc == nc != 0`): both strings go on.
-        (b, n) = (b.wrapping_add(1), n.wrapping_add(1));
+        // Neither byte is NUL (`bc == nc != 0`): both strings go on, and
+        // a string in memory is shorter than `usize::MAX`.
+        i = i.wrapping_add(1);
     }
+}
+
+/// The bytes of the C string at `s`, without its NUL.
+///
+/// Measured inline: the rest of a device string is a few dozen bytes, and a
+/// call to `strlen()` (which `CStr::from_char_ptr` makes) costs more there.
+///
+/// # Safety
+///
+/// `s` must point to a NUL-terminated string that is valid and unchanged for
+/// `'a`.
+#[inline(always)]
+unsafe fn c_bytes<'a>(s: *const u8) -> &'a [u8] {
+    let mut len = 0;
+    // SAFETY: Every byte before `len` was not NUL, so `s + len` is inside
+    // the string or at its NUL.
+    while unsafe { *s.add(len) } != 0 {
+        // A string in memory is shorter than `usize::MAX`: no check.
+        len = len.wrapping_add(1);
+    }
+    // SAFETY: The `len` bytes at `s` are the string's, valid for `'a`.
+    unsafe { core::slice::from_raw_parts(s, len) }
 }
