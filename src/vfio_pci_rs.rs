@@ -166,8 +166,8 @@ impl DeviceData {
 }
 
 /// Logs why an open was refused, without the token.
-fn refuse(pdev: &PciDev, why: &CStr, err: Error) -> Error {
-    pdev.info_ratelimited(why);
+fn refuse(dev: &Device<VfioPciRsDriver>, why: &CStr, err: Error) -> Error {
+    dev.info_ratelimited(why);
     err
 }
 
@@ -204,7 +204,7 @@ impl Driver for VfioPciRsDriver {
         match parse_after_name(rest) {
             Ok(Match::NotThisDevice) => Ok(false),
             Ok(Match::Device { token }) => Self::match_token(dev, token.as_ref()).map(|()| true),
-            Err(e) => Err(refuse(dev.pdev(), e.reason(), to_error(e.errno()))),
+            Err(e) => Err(refuse(dev, e.reason(), to_error(e.errno()))),
         }
     }
 
@@ -221,7 +221,7 @@ impl Driver for VfioPciRsDriver {
             Role::Vf(None) => decide(Opener::VfUnowned, token),
             Role::Plain => decide(Opener::Plain, token),
         };
-        decision.map_err(|deny| refuse(dev.pdev(), deny.reason(), to_error(deny.errno())))
+        decision.map_err(|deny| refuse(dev, deny.reason(), to_error(deny.errno())))
     }
 
     #[inline]

@@ -167,12 +167,6 @@ impl PciDev {
         // SAFETY: The device is valid and `msg` is NUL-terminated.
         unsafe { bindings::vfio_pci_rs_warn(self.as_raw(), msg.as_char_ptr()) };
     }
-
-    /// Logs `msg` on the device at info level, rate limited.
-    pub fn info_ratelimited(&self, msg: &CStr) {
-        // SAFETY: The device is valid and `msg` is NUL-terminated.
-        unsafe { bindings::vfio_pci_rs_info_ratelimited(self.as_raw(), msg.as_char_ptr()) };
-    }
 }
 
 /// A vfio-pci-core device of driver `T`, with `T`'s data after it.
@@ -201,6 +195,28 @@ impl<T: Driver> Device<T> {
         // SAFETY: `vfio_pci_rs_pdev` returns the `pci_dev` the vfio device was
         // allocated for, which holds a reference on it until release.
         unsafe { PciDev::from_raw(bindings::vfio_pci_rs_pdev(self.vfio_device())) }
+    }
+
+    /// Logs `msg` on the PCI device at info level, rate limited (one state
+    /// for every refusal line of the driver, as one `pci_info_ratelimited()`
+    /// call site has in C).
+    ///
+    /// Once the burst of an interval is spent, a line is only counted as
+    /// suppressed, here, without a call: in a flood of refused opens that is
+    /// every line, and a call and its return (with the return thunk of a
+    /// distribution kernel) cost more than the test.  What is printed, and
+    /// the "callbacks suppressed" count, are those of `___ratelimit()`, which
+    /// decides every other case under the state's lock (`shim.c`).
+    #[inline]
+    pub fn info_ratelimited(&self, msg: &CStr) {
+        if refusal_suppressed() {
+            return;
+        }
+        // SAFETY: The vfio device is registered, so its `dev` is a live
+        // `pci_dev`'s; `msg` is NUL-terminated.
+        unsafe {
+            bindings::vfio_pci_rs_vdev_info_ratelimited(self.vfio_device(), msg.as_char_ptr())
+        };
     }
 
     pub(crate) fn as_core(&self) -> *mut bindings::vfio_pci_core_device {
@@ -461,6 +477,49 @@ impl<T: Driver> Device<T> {
             Err(e) => e.to_errno(),
         }
     }
+}
+
+/// Whether a refusal line now would be suppressed by its rate limit, the
+/// state `vfio_pci_rs_refusal_rs` of `shim.c`; if so, counts it as
+/// suppressed, as `ratelimit_state_inc_miss()` does.
+///
+/// The test is `___ratelimit()`'s for an initialised state whose burst is
+/// spent and whose interval has not expired, on values read without the
+/// lock: a stale value only sends the line on to `___ratelimit()`, which
+/// decides under the lock, or counts a line as suppressed that a racing
+/// caller is about to make printable, which `___ratelimit()` itself does
+/// when its lock is contended.  Loads and the increment are plain
+/// `core` atomics, which compile to the instructions of `READ_ONCE()` and
+/// `atomic_inc()`; the kernel crate's `Atomic` calls a C helper for each,
+/// a real call in a kernel built without helper inlining.
+#[inline(always)]
+fn refusal_suppressed() -> bool {
+    use core::sync::atomic::{AtomicI32, AtomicU32, AtomicUsize, Ordering::Relaxed};
+
+    let rs = &raw mut bindings::vfio_pci_rs_refusal_rs;
+    // SAFETY: `rs` is a static of this module, valid for its whole life.
+    // Its fields are written by `___ratelimit()` under the state's lock and
+    // read without it (`READ_ONCE()`); `rs_n_left` and `missed` are
+    // `atomic_t`, only ever changed atomically.  `jiffies` is the kernel's,
+    // always valid, changed by the timer tick.  The atomic types have the
+    // size and alignment of the fields they are made from.
+    unsafe {
+        let flags = AtomicU32::from_ptr(&raw mut (*rs).flags).load(Relaxed);
+        if flags & bindings::VFIO_PCI_RS_RATELIMIT_INITIALIZED == 0
+            || AtomicI32::from_ptr(&raw mut (*rs).rs_n_left.counter).load(Relaxed) > 0
+        {
+            return false;
+        }
+        let begin = AtomicUsize::from_ptr((&raw mut (*rs).begin).cast()).load(Relaxed);
+        let interval = AtomicI32::from_ptr(&raw mut (*rs).interval).load(Relaxed);
+        let now = AtomicUsize::from_ptr((&raw mut bindings::jiffies).cast()).load(Relaxed);
+        // time_is_after_jiffies(begin + interval): the interval runs on.
+        if (now.wrapping_sub(begin.wrapping_add(interval as usize)) as isize) >= 0 {
+            return false;
+        }
+        AtomicI32::from_ptr(&raw mut (*rs).missed.counter).fetch_add(1, Relaxed);
+    }
+    true
 }
 
 /// The length of the C string `name` if the C string `buf` starts with it

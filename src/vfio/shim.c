@@ -63,26 +63,20 @@ bool vfio_pci_rs_core_has_sriov_pf(const struct vfio_pci_core_device *vdev)
 }
 
 /*
- * pci_info_ratelimited(), which is a macro with a per-call-site state, made
- * cheap for a flood: once the burst of an interval is spent, a call only
- * counts itself as suppressed, without the state's lock (and with it
- * interrupts off) that ___ratelimit() takes.  What is printed, and the
- * "callbacks suppressed" count, are the same.  A racy read only sends the
- * call on to ___ratelimit(), which decides under the lock.
+ * The refusal log line: pci_info_ratelimited(), a macro with a state per
+ * call site, with its one state here, where Rust can see it.  Rust counts a
+ * line that is suppressed at once, without calling this (Device::
+ * info_ratelimited in src/vfio/device.rs); everything else, and what is
+ * printed, is ___ratelimit()'s, under the state's lock.  It takes the vfio
+ * device and finds the pci_dev only to print: one call from Rust.
  */
-void vfio_pci_rs_info_ratelimited(const struct pci_dev *pdev, const char *msg)
-{
-	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
-				      DEFAULT_RATELIMIT_BURST);
+DEFINE_RATELIMIT_STATE(vfio_pci_rs_refusal_rs, DEFAULT_RATELIMIT_INTERVAL,
+		       DEFAULT_RATELIMIT_BURST);
 
-	if ((READ_ONCE(rs.flags) & RATELIMIT_INITIALIZED) &&
-	    atomic_read(&rs.rs_n_left) <= 0 &&
-	    time_is_after_jiffies(READ_ONCE(rs.begin) + rs.interval)) {
-		ratelimit_state_inc_miss(&rs);
-		return;
-	}
-	if (__ratelimit(&rs))
-		pci_info(pdev, "%s\n", msg);
+void vfio_pci_rs_vdev_info_ratelimited(const struct vfio_device *vdev, const char *msg)
+{
+	if (__ratelimit(&vfio_pci_rs_refusal_rs))
+		pci_info(to_pci_dev(vdev->dev), "%s\n", msg);
 }
 
 void vfio_pci_rs_warn(const struct pci_dev *pdev, const char *msg)
