@@ -46,6 +46,10 @@
  *                           FASTOP is one of open (BDF NAME WANT), feature
  *                           (BDF NAME probe|set TOKEN), cfgread or barread
  *                           (BDF NAME), with the arguments above
+ *   trace FASTOP ARGS...    one loop of FASTOP (as in pair) with ftrace on:
+ *                           tracing_on is 1 only around the loop, so that
+ *                           a trace (scripts/bench --profile) holds the
+ *                           path and not vfio-bench's setup
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -281,6 +285,23 @@ static int pair(long iters, int reps, int argc, char **argv)
 	return 0;
 }
 
+/* @iters runs of one fast path, traced (trace OP). */
+static int trace(long iters, int argc, char **argv)
+{
+	static struct fastop o;
+	const char *on = "/sys/kernel/tracing/tracing_on";
+
+	if (fastop_setup(&o, argc, argv)) {
+		fprintf(stderr, "vfio-bench: trace FASTOP ARGS...\n");
+		return 2;
+	}
+	write_str(on, "1");
+	fastop_loop(&o, iters);
+	write_str(on, "0");
+	printf("ns trace %lld %lld\n", o.s[0] / iters, o.s[0] / iters);
+	return 0;
+}
+
 /* One timed bind of @bdf to @drv, after an untimed unbind. */
 static long long rebind(const char *drv, const char *bdf)
 {
@@ -342,6 +363,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(op, "pair"))
 		return pair(iters, reps, argc - 3, argv + 3);
+	if (!strcmp(op, "trace"))
+		return trace(iters, argc - 3, argv + 3);
 	if (!strcmp(op, "bindpair") && argc == 7)
 		return bindpair(iters, argv + 3);
 	if (!strcmp(op, "bind") && argc == 5) {

@@ -15,7 +15,8 @@
 # Environment: BENCH_ROUNDS (main table, default 8), BENCH_SCALE_ROUNDS
 # (scaling curves, default 2), BENCH_QUICK=1 (a smoke run: 2 rounds, few
 # iterations), BENCH_FAST_ONLY=1 (only the paths of an ioctl each: the
-# Rust-owned ones and the reads).
+# Rust-owned ones and the reads), BENCH_PROFILE=1 (a function_graph
+# profile of the Rust-owned paths, see profile() below).
 . vfio-lib.sh
 
 T=52ac9bff-3a88-4fbd-901a-0d767c3b6c97
@@ -145,18 +146,19 @@ vbp() {
 	echo "S main $db $round $path $param $5 $6" >> $out
 }
 
-# The paths of one ioctl or read each, the Rust-owned ones among them: both
-# drivers bound at once to twin devices (PF1 and PF2 with two VFs each, the
-# two edu groups), which driver gets which twin alternating by round, and
-# the two timed in interleaved loops.
-pair_round() {
-	local r=$1 a b va vb2 ga gb
-	set -- $(order "$r")
+# Both drivers bound at once to twin devices (PF1 and PF2 with two VFs each,
+# the two edu groups), which driver gets which twin alternating by round:
+# sets a and b (the drivers), va and vb2 (a VF of each), ga and gb (an edu
+# function of each group).  With "timed", the PFs' binds are timed, side by
+# side, on the way.
+pair_setup() {
+	local r=$1
+	set -- $(order "$r") "$2"
 	a=$1 b=$2
 	reset_all
 	bind_all "$a" "$pf"
 	bind_all "$b" "$pf2"
-	vbp "$r" bind - "$a" "$b" bindpair "$BIND" "$a" "$pf" "$b" "$pf2"
+	[ "$3" != timed ] || vbp "$r" bind - "$a" "$b" bindpair "$BIND" "$a" "$pf" "$b" "$pf2"
 	set_numvfs "$pf" 2
 	set_numvfs "$pf2" 2
 	va=$(vfs_of "$pf" | sed -n 1p)
@@ -171,6 +173,14 @@ pair_round() {
 	bind_all "$b" $gfns2
 	ga=$(echo "$gfns" | sed -n 1p)
 	gb=$(echo "$gfns2" | sed -n 1p)
+}
+
+# The paths of one ioctl or read each, the Rust-owned ones among them, on
+# the twin devices of pair_setup, the two drivers timed in interleaved
+# loops.
+pair_round() {
+	local r=$1
+	pair_setup "$r" timed
 	vbp "$r" feature_set - "$a" "$b" pair "$CHEAP" feature "$pf" "$pf" set "$T" -- feature "$pf2" "$pf2" set "$T"
 	vbp "$r" feature_probe - "$a" "$b" pair "$CHEAP" feature "$pf" "$pf" probe "$T" -- feature "$pf2" "$pf2" probe "$T"
 	vbp "$r" vf_wrong_token - "$a" "$b" pair "$CHEAP" open "$va" "$va vf_token=$T2" EACCES -- open "$vb2" "$vb2 vf_token=$T2" EACCES
@@ -287,6 +297,135 @@ alloc_check() {
 	echo > $tr/trace
 }
 
+# The profile (BENCH_PROFILE=1): ftrace function_graph, in this boot, of
+# every Rust-owned path of both drivers, on pair_setup's twins.  Each
+# traced loop is one vfio-bench trace (tracing on only around the loop),
+# pinned to CPU 0, its graph summed by graph_sum into lines
+#   P <driver> <path> <function path> <calls> <total ns> <self ns>
+# and "P <driver> <path> OPS <n>".  A function path is the chain of traced
+# callers, root first, joined by "/"; self is the time not spent in traced
+# callees.  Functions without an fentry call (none of ftrace's
+# available_filter_functions) do not appear: their time is their caller's
+# self time.
+TR=/sys/kernel/tracing
+PITERS=${BENCH_PROFILE_ITERS:-200}
+
+# graph_sum DRIVER PATH < trace (function_graph with funcgraph-tail)
+graph_sum() {
+	awk -v drv="$1" -v path="$2" '
+	function dur(l,   m) {
+		if (!match(l, /[0-9]+\.[0-9]+ us/))
+			return -1
+		return substr(l, RSTART, RLENGTH - 3) * 1000
+	}
+	function done(depth, name, d,   key) {
+		key = ""
+		for (i = 0; i < depth; i++)
+			key = key stack[i] "/"
+		key = key name
+		calls[key]++
+		tot[key] += d
+		self[key] += d - (depth in kids ? kids[depth] : 0)
+		if (depth > 0)
+			kids[depth - 1] += d
+		if (depth == 0)
+			ops++
+	}
+	index($0, "|") {
+		i = index($0, "|")
+		left = substr($0, 1, i - 1)
+		right = substr($0, i + 1)
+		match(right, /^ */)
+		depth = int((RLENGTH - 2) / 2)
+		rest = substr(right, RLENGTH + 1)
+		gsub(/ \[/, "[", rest)
+		if (rest ~ /\(\) \{ *$/) {
+			sub(/\(\) \{ *$/, "", rest)
+			stack[depth] = rest
+			kids[depth] = 0
+		} else if (rest ~ /^\} \/\* /) {
+			sub(/^\} \/\* /, "", rest)
+			sub(/ \*\/.*$/, "", rest)
+			d = dur(left)
+			if (d >= 0)
+				done(depth, rest, d)
+		} else if (rest ~ /\(\);/) {
+			sub(/\(\);.*$/, "", rest)
+			d = dur(left)
+			if (d >= 0) {
+				kids[depth] = 0
+				done(depth, rest, d)
+			}
+		}
+	}
+	END {
+		printf "P %s %s OPS %d\n", drv, path, ops
+		for (k in calls)
+			printf "P %s %s %s %d %d %d\n", drv, path, k, calls[k], tot[k], self[k]
+	}'
+}
+
+# profile_one DRIVER PATH ROOT FASTOP ARGS...: one traced loop.
+profile_one() {
+	local drv=$1 path=$2 root=$3
+	shift 3
+	echo > $TR/trace
+	echo "$root" > $TR/set_graph_function || { echo "bench: FAIL: profile: cannot trace $root"; exit 1; }
+	taskset 1 vfio-bench trace "$PITERS" "$@" > /dev/null ||
+		{ echo "bench: FAIL: profile $drv $path: vfio-bench trace $*"; exit 1; }
+	graph_sum "$drv" "$path" < $TR/trace >> $out
+}
+
+profile() {
+	# The roots: the group fd's ioctl (VFIO_GROUP_GET_DEVICE_FD) and the
+	# device fd's (VFIO_DEVICE_FEATURE), whose callees are inlined.
+	local r n rs pg=vfio_group_fops_unl_ioctl pd=vfio_device_fops_unl_ioctl
+	[ -e $TR/current_tracer ] || mount -t tracefs tracefs $TR 2>/dev/null
+	if ! grep -qw function_graph $TR/available_tracers 2>/dev/null; then
+		echo "bench: n/a profile: this kernel has no function_graph tracer (CONFIG_FUNCTION_GRAPH_TRACER)"
+		return
+	fi
+	# What ftrace can see of vfio-pci-rs: its C shim has fentry calls; a
+	# Rust function would be listed under its mangled name (_R...).
+	n=$(grep -c '\[vfio_pci_rs\]' $TR/available_filter_functions)
+	rs=$(grep '\[vfio_pci_rs\]' $TR/available_filter_functions | grep -c '^_R')
+	echo "bench: profile: ftrace can trace $n functions of vfio_pci_rs, $rs of them Rust"
+	echo "F traceable vfio_pci_rs $n rust $rs" >> $out
+	# Callees of the paths that ftrace may not see (notrace or inlined):
+	# listed, so that the summary says where their time went.
+	for f in strlen strncmp uuid_parse uuid_is_valid _copy_from_user \
+		rust_helper_mutex_assert_is_held vfio_check_feature; do
+		grep -q "^$f\( \|\$\)" $TR/available_filter_functions || echo "F untraceable $f" >> $out
+	done
+	echo "F traceable rust_helper $(grep -c '^rust_helper_' $TR/available_filter_functions)" >> $out
+	echo 0 > $TR/tracing_on
+	echo 8192 > $TR/buffer_size_kb
+	echo function_graph > $TR/current_tracer
+	echo 1 > $TR/options/funcgraph-tail
+	echo 0 > $TR/options/funcgraph-irqs
+	echo 6 > $TR/max_graph_depth
+	for r in 0 1; do
+		pair_setup "$r"
+		for x in a b; do
+			if [ $x = a ]; then
+				drv=$a p=$pf v=$va gg=$ga
+			else
+				drv=$b p=$pf2 v=$vb2 gg=$gb
+			fi
+			profile_one "$drv" vf_wrong_token $pg open "$v" "$v vf_token=$T2" EACCES
+			profile_one "$drv" vf_no_token $pg open "$v" "$v" EACCES
+			profile_one "$drv" malformed $pg open "$v" "$v vf_token=$BAD" EINVAL
+			profile_one "$drv" group_not_me $pg open "$gg" "$NOBODY" ENODEV
+			profile_one "$drv" feature_probe $pd feature "$p" "$p" probe "$T"
+			profile_one "$drv" feature_set $pd feature "$p" "$p" set "$T"
+		done
+	done
+	echo nop > $TR/current_tracer
+	echo > $TR/set_graph_function
+	echo 0 > $TR/max_graph_depth
+	echo > $TR/trace
+}
+
 # The CPU the guest sees and the kernel's mitigations: what every call and
 # return costs depends on them (return thunks, call depth tracking).
 for f in /sys/devices/system/cpu/vulnerabilities/*; do
@@ -322,6 +461,10 @@ while [ $r -lt "$SROUNDS" ]; do
 	r=$((r + 1))
 	echo "bench: scaling round $r of $SROUNDS done at $(cut -d' ' -f1 /proc/uptime) s"
 done
+if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+	echo "bench: profile (function_graph)"
+	profile
+fi
 echo "bench: allocation check"
 alloc_check "$C"
 alloc_check "$RS"
