@@ -27,7 +27,7 @@ void vfio_pci_rs_latch_params(struct vfio_pci_core_device *vdev, bool nointxmask
 void vfio_pci_rs_set_pci_ops(struct vfio_pci_core_device *vdev);
 void vfio_pci_rs_warn(const struct pci_dev *pdev, const char *msg);
 bool vfio_pci_rs_core_has_sriov_pf(const struct vfio_pci_core_device *vdev);
-void vfio_pci_rs_vdev_info_ratelimited(const struct vfio_device *vdev, const char *msg);
+void vfio_pci_rs_info_ratelimited(const struct vfio_device *vdev, const char *msg);
 /* The rate limit of the refusal line; Rust tests its suppressed case inline. */
 extern struct ratelimit_state vfio_pci_rs_refusal_rs;
 enum { VFIO_PCI_RS_RATELIMIT_INITIALIZED = RATELIMIT_INITIALIZED };

@@ -67,13 +67,14 @@ bool vfio_pci_rs_core_has_sriov_pf(const struct vfio_pci_core_device *vdev)
  * call site, with its one state here, where Rust can see it.  Rust counts a
  * line that is suppressed at once, without calling this (Device::
  * info_ratelimited in src/vfio/device.rs); everything else, and what is
- * printed, is ___ratelimit()'s, under the state's lock.  It takes the vfio
+ * printed, is ___ratelimit()'s, under the state's lock; its "callbacks
+ * suppressed" line names this function, as before.  It takes the vfio
  * device and finds the pci_dev only to print: one call from Rust.
  */
 DEFINE_RATELIMIT_STATE(vfio_pci_rs_refusal_rs, DEFAULT_RATELIMIT_INTERVAL,
 		       DEFAULT_RATELIMIT_BURST);
 
-void vfio_pci_rs_vdev_info_ratelimited(const struct vfio_device *vdev, const char *msg)
+void vfio_pci_rs_info_ratelimited(const struct vfio_device *vdev, const char *msg)
 {
 	if (__ratelimit(&vfio_pci_rs_refusal_rs))
 		pci_info(to_pci_dev(vdev->dev), "%s\n", msg);
