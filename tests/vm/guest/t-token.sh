@@ -235,6 +235,20 @@ reason "incorrect VF token" "3 reason: token incorrect" --token "$T1" "$vf"
 reason "truncated vf_token" "3 reason: truncated option" --raw "$vf vf_token=zz" "$vf"
 reason "malformed vf_token" "3 reason: malformed option" --raw "$vf vf_token=52ac9bff+3a88-4fbd-901a-0d767c3b6c97" "$vf"
 reason "unknown option" "3 reason: unknown option" --raw "$vf foo=1" "$vf"
+
+# The line is rate limited (10 a window of 5 s, one state for every
+# refusal): a flood prints the burst and counts the rest, which the next
+# window reports ("N callbacks suppressed", from ___ratelimit()).
+BADSTR="$vf vf_token=52ac9bff+3a88-4fbd-901a-0d767c3b6c97"
+sleep 6	# a new window
+n0=$(dmesg | grep -c "$DRV .*: malformed vf_token")
+vfio-bench open 200 "$vf" "$BADSTR" EINVAL > /dev/null
+printed=$(($(dmesg | grep -c "$DRV .*: malformed vf_token") - n0))
+check "3 a flood of 200 refusals prints the burst of 10 lines ($printed)" [ "$printed" = 10 ]
+sleep 6
+reason "malformed vf_token" "3 the next window prints the line again" --raw "$BADSTR" "$vf"
+got=$(dmesg | sed -n 's/.*vfio_pci_rs_info_ratelimited: \([0-9]*\) callbacks suppressed.*/\1/p' | tail -n1)
+check "3 and reports the 190 suppressed ones (${got:-none})" [ "$got" = 190 ]
 set_numvfs "$pf" 0
 bind "$pf2" igb && set_numvfs "$pf2" 1
 vfb=$(vfs_of "$pf2" | sed -n 1p)
