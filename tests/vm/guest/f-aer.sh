@@ -53,10 +53,12 @@ round() {
 	echo "# $err: PF open on the $pfp path, VF on the $vfp path"
 	vfio-events $c_vf --token "$T1" --until req --timeout 90 "$vf" > /tmp/aer-vf.out 2>&1 &
 	vfh=$!
-	check "AER $err: VF open, eventfds armed [$vfp]" wait_grep /tmp/aer-vf.out '^armed'
+	# An open resets the device: on the debug kernel under TCG, with the
+	# host busy, that took over 30 s once.  The wait ends at the line.
+	check "AER $err: VF open, eventfds armed [$vfp]" wait_grep /tmp/aer-vf.out '^armed' 120
 	vfio-events $c_pf --token "$T1" --until err --timeout 60 "$pf" > /tmp/aer-pf.out 2>&1 &
 	pfh=$!
-	check "AER $err: PF open with the token (C8), eventfds armed [$pfp]" wait_grep /tmp/aer-pf.out '^armed'
+	check "AER $err: PF open with the token (C8), eventfds armed [$pfp]" wait_grep /tmp/aer-pf.out '^armed' 120
 	error_reporting_on "$pf"
 	out=$(vm-monitor "pcie_aer_inject_error rp0 $err" 2>&1)
 	check "AER $err: injected on rp0, pf0's root port ($out)" sh -c "echo '$out' | grep -q '^OK id: rp0'"

@@ -290,20 +290,26 @@ check_numvfs() {
 		[ "$(opened "$pf")" = ok ] || bad="$bad; nth $nth: PF does not open"
 	fi
 }
-# On Linux 7.3 a failed allocation inside device_add() of a new VF makes
-# pci_device_add() WARN and go on (it returns void), and
-# pci_iov_add_virtfn()'s error path then removes the half-added VF and
-# oopses (KASAN null-ptr-deref in device_del(); PCI core, the same
-# sriov_enable() for any PF driver): the VM panics.  So no allocation with
-# pci_device_add() on the stack is failed here (the filter's reject range);
-# every other one of the path is, the VFs' own probe included.
-# FAULT_PCI_DEVICE_ADD=1 fails those too, to show the kernel's oops.
+# On Linux 7.3 a failed allocation while the PCI core sets a new VF up
+# oopses the kernel: pci_setup_device() ignores dev_set_name()'s error,
+# device_add() then fails for want of a name, pci_device_add() only WARNs
+# (it returns void), and pci_iov_add_virtfn()'s error path removes the
+# half-added VF: KASAN null-ptr-deref in device_del(), the VM panics.  The
+# same sriov_enable() runs for any PF driver.  So no allocation with the
+# PCI core's device setup on the stack is failed here: the filter's reject
+# range, from pci_setup_device() to the end of pci_device_add() in
+# drivers/pci/probe.c's text (which also spares pci_alloc_dev()).  Every
+# other allocation of the path is failed: vfio-pci-core's sriov_configure,
+# sriov_enable()'s own and the VFs' probe.  FAULT_PCI_DEVICE_ADD=1 fails
+# those too, to show the kernel's oops.
 if [ "${FAULT_PCI_DEVICE_ADD:-0}" != 1 ] && want sriov_numvfs; then
 	# shellcheck disable=SC2046
-	set -- $(sym_range pci_device_add)
-	[ -n "$2" ] || { echo "Bail out! no pci_device_add in /proc/kallsyms"; exit 1; }
-	reject_on "$1" "$2"
-	echo "# sriov_numvfs: no failure under pci_device_add ($1..$2)"
+	set -- $(sym_range pci_setup_device) $(sym_range pci_device_add)
+	# Same-length lower-case hex: string order is numeric order.
+	[ -n "$4" ] && [ "$(printf '%s\n' "$4" "$1" | sort | head -n1)" = "$1" ] ||
+		{ echo "Bail out! no pci_setup_device..pci_device_add in /proc/kallsyms"; exit 1; }
+	reject_on "$1" "$4"
+	echo "# sriov_numvfs: no failure under pci_setup_device..pci_device_add ($1..$4)"
 fi
 sweep "sriov_numvfs" "ENOMEM" pf_novfs check_numvfs \
 	write "/sys/bus/pci/devices/$pf/sriov_numvfs" 1
