@@ -214,9 +214,7 @@ impl<T: Driver> Device<T> {
         }
         // SAFETY: The vfio device is registered, so its `dev` is a live
         // `pci_dev`'s; `msg` is NUL-terminated.
-        unsafe {
-            bindings::vfio_pci_rs_info_ratelimited(self.vfio_device(), msg.as_char_ptr())
-        };
+        unsafe { bindings::vfio_pci_rs_info_ratelimited(self.vfio_device(), msg.as_char_ptr()) };
     }
 
     pub(crate) fn as_core(&self) -> *mut bindings::vfio_pci_core_device {
