@@ -42,7 +42,6 @@ pub use self::{
     matcher::{
         parse_after_name,
         parse_match,
-        parse_match_cstr,
         Match,
         MatchError, //
     },
