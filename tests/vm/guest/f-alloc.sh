@@ -78,8 +78,7 @@ filter_on() {
 # shellcheck disable=SC2046
 set -- $(module_text)
 [ -n "$2" ] || { echo "Bail out! cannot find $MOD's .text range"; exit 1; }
-text_range="$1 $2"
-filter_on $text_range
+filter_on "$1" "$2"
 echo "# allocations counted with $MOD's .text ($1..$2) on the stack"
 
 # A distinct valid token per attempt.
@@ -239,10 +238,7 @@ cur=$T
 
 # --- PF probe: bind through drivers_probe --------------------------------
 pf_unbound() {
-	if [ "$(driver_of "$pf")" != none ]; then
-		[ -z "$(vfs_of "$pf")" ] || set_numvfs "$pf" 0
-		unbind "$pf"
-	fi
+	unbind_fully "$pf"
 	echo "$DRV" > "/sys/bus/pci/devices/$pf/driver_override"
 }
 check_pf_probe() {
