@@ -62,7 +62,9 @@ expect_open ok "C10 nvme PF opens on the cdev path with a new token" --cdev --to
 both ok "C10 the new token opens the nvme VF" --token "$T2" "$vf"
 expect_open EACCES "C10 the old token no longer does" --token "$T1" "$vf"
 
-vfio-open --hold 10 --cdev --token "$T2" "$vf" > /tmp/holder.out 2>&1 &
+# Emptied first, so that no earlier holder's ': ok' can end the wait.
+: > /tmp/holder.out
+vfio-open --hold 10 --cdev --token "$T2" "$vf" >> /tmp/holder.out 2>&1 &
 holder=$!
 wait_for grep -q ': ok$' /tmp/holder.out
 both EACCES "C6 nvme PF without a token while a VF is open" "$pf"

@@ -19,7 +19,11 @@ T3=0b5e0ac1-58a4-4e5e-9d2c-6e0f4d7a1b23
 # open for sure; the holder's pid is in $holder.
 hold() {
 	secs=$1; shift
-	vfio-open --hold "$secs" "$@" > /tmp/holder.out 2>&1 &
+	# Emptied here, not by the background job's redirection: until that
+	# job runs, wait_line could find an earlier holder's ': ok' (t-nvme.sh
+	# writes the same file) and go on before this open.
+	: > /tmp/holder.out
+	vfio-open --hold "$secs" "$@" >> /tmp/holder.out 2>&1 &
 	holder=$!
 	wait_line ': ok$'
 }
