@@ -5,23 +5,24 @@
 //! `uuid_parse()` and `uuid_t`, and the initial token from the kernel RNG.
 //! They run when the module loads; their KTAP goes to the kernel log.
 
-use kernel::{c_str, prelude::*};
+use kernel::{c_str, error::Error, prelude::*};
 
 use crate::token::{
-    check_token_feature,
     decide,
-    decision::{VFIO_DEVICE_FEATURE_GET, VFIO_DEVICE_FEATURE_PROBE, VFIO_DEVICE_FEATURE_SET},
     parse_match,
     Deny,
     Errno,
-    FeatureOp,
     Match,
     MatchError,
     Opener,
     PfToken,
     Uuid, //
 };
-use crate::vfio::{bindings, kernel_uuid_parse, random_uuid};
+use crate::vfio::{
+    bindings,
+    device::check_vf_token_feature,
+    uuid::{kernel_uuid_parse, random_uuid},
+};
 
 #[kunit_tests(vfio_pci_rs_token)]
 mod tests {
@@ -35,33 +36,32 @@ mod tests {
     fn uuid_codec_matches_kernel_uuid_parse() {
         let ours = Uuid::parse(TEXT.to_bytes()).unwrap();
         let theirs = kernel_uuid_parse(TEXT).unwrap();
-        assert_eq!(ours.0, theirs.0);
+        assert_eq!(ours.0, theirs);
         let upper = Uuid::parse(UPPER.to_bytes()).unwrap();
-        assert_eq!(upper.0, kernel_uuid_parse(UPPER).unwrap().0);
+        assert_eq!(upper.0, kernel_uuid_parse(UPPER).unwrap());
     }
 
     #[test]
     fn uuid_format_round_trips_through_kernel() {
-        let u = random_uuid();
+        let u = Uuid(random_uuid());
         let mut text = [0u8; 37];
         text[..36].copy_from_slice(&u.format());
         let back = kernel_uuid_parse(CStr::from_bytes_with_nul(&text).unwrap()).unwrap();
-        assert_eq!(back.0, u.0);
+        assert_eq!(back, u.0);
     }
 
     #[test]
     fn uuid_has_uuid_t_layout() {
-        assert_eq!(core::mem::size_of::<bindings::uuid_t>(), Uuid::LEN);
+        assert_eq!(core::mem::size_of::<bindings::uuid_t>(), core::mem::size_of::<Uuid>());
         assert_eq!(core::mem::align_of::<bindings::uuid_t>(), 1);
     }
 
     #[test]
     fn initial_token_is_random_v4_and_never_nil() {
-        let a = random_uuid();
-        let b = random_uuid();
-        assert!(!a.is_nil());
-        assert!(a.0 != b.0);
-        assert_eq!(a.0[6] >> 4, 4);
+        let (a, b) = (random_uuid(), random_uuid());
+        assert!(!Uuid(a).is_nil());
+        assert!(a != b);
+        assert_eq!(a[6] >> 4, 4);
     }
 
     #[test]
@@ -90,7 +90,7 @@ mod tests {
             Err(MatchError::UnknownOption)
         );
         assert_eq!(
-            MatchError::UnknownOption.errno().to_errno(),
+            Error::from(MatchError::UnknownOption.errno()).to_errno(),
             EINVAL.to_errno()
         );
     }
@@ -98,7 +98,7 @@ mod tests {
     #[test]
     fn decision_in_kernel() {
         let t1 = Uuid::parse(TEXT.to_bytes()).unwrap();
-        let mut pf = PfToken::new(random_uuid());
+        let mut pf = PfToken::new(Uuid(random_uuid()));
         // C10: a PF open with a token and no VF users sets the token.
         assert_eq!(decide(Opener::Pf { pf: &mut pf }, Some(&t1)), Ok(()));
         assert!(pf.matches(&t1));
@@ -106,38 +106,39 @@ mod tests {
         assert_eq!(decide(Opener::Vf { pf: &pf }, Some(&t1)), Ok(()));
         assert_eq!(
             decide(Opener::Vf { pf: &pf }, None),
-            Err(Deny::TokenRequired)
+            Err(Deny::Required)
         );
         // C6: with a VF user the PF needs the token too.
         pf.vf_opened();
         assert_eq!(
             decide(Opener::Pf { pf: &mut pf }, None),
-            Err(Deny::TokenRequired)
+            Err(Deny::Required)
         );
-        assert_eq!(Deny::TokenIncorrect.errno().to_errno(), EACCES.to_errno());
+        assert_eq!(
+            Error::from(Deny::Incorrect.errno()).to_errno(),
+            EACCES.to_errno()
+        );
+        assert_eq!(Error::from(Errno::Access).to_errno(), EACCES.to_errno());
+        assert_eq!(Error::from(Errno::Invalid).to_errno(), EINVAL.to_errno());
         assert!(pf.vf_closed().is_ok());
         assert!(pf.vf_closed().is_err());
     }
 
     #[test]
-    fn feature_checks_in_kernel() {
-        let pci_vf_token = bindings::VFIO_DEVICE_FEATURE_PCI_VF_TOKEN;
-        assert_eq!(bindings::VFIO_DEVICE_FEATURE_SET, VFIO_DEVICE_FEATURE_SET);
-        assert_eq!(bindings::VFIO_DEVICE_FEATURE_GET, VFIO_DEVICE_FEATURE_GET);
-        assert_eq!(
+    fn feature_check_is_the_kernels() {
+        // SPEC section 4 as the vfio layer asks the kernel's own
+        // vfio_check_feature(): true = copy the token, false = PROBE.
+        let (g, s, p) = (
+            bindings::VFIO_DEVICE_FEATURE_GET,
+            bindings::VFIO_DEVICE_FEATURE_SET,
             bindings::VFIO_DEVICE_FEATURE_PROBE,
-            VFIO_DEVICE_FEATURE_PROBE
         );
-        let set = VFIO_DEVICE_FEATURE_SET | pci_vf_token;
-        assert_eq!(check_token_feature(set, 16), Ok(FeatureOp::Set));
-        assert_eq!(check_token_feature(set, 15), Err(Errno::Invalid));
-        assert_eq!(
-            check_token_feature(set | VFIO_DEVICE_FEATURE_GET, 16),
-            Err(Errno::Invalid)
-        );
-        assert_eq!(
-            check_token_feature(set | VFIO_DEVICE_FEATURE_PROBE, 0),
-            Ok(FeatureOp::Probe)
-        );
+        assert_eq!(check_vf_token_feature(s, 16), Ok(true));
+        assert_eq!(check_vf_token_feature(s, 15), Err(EINVAL));
+        assert_eq!(check_vf_token_feature(g | s, 16), Err(EINVAL));
+        assert_eq!(check_vf_token_feature(g | p, 16), Err(EINVAL));
+        assert_eq!(check_vf_token_feature(p | s, 0), Ok(false));
+        assert_eq!(check_vf_token_feature(p, 0), Ok(false));
+        assert_eq!(check_vf_token_feature(0, 16), Err(EINVAL));
     }
 }

@@ -11,42 +11,35 @@
 //!   (`NAME vf_token=UUID`), as upstream's `vfio_pci_core_match()`.
 //! - [`decision`]: SPEC stage C, the open decision of both the group and the
 //!   cdev path, as upstream's `vfio_pci_core_match_token_uuid()`; the per-PF
-//!   token state with its count of open VFs; and the checks of the
-//!   `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN` feature (SPEC section 4).
+//!   token state with its count of open VFs.
 //!
-//! The driver does the rest: locking, copying from userspace, drawing the
-//! initial token from the kernel RNG, logging the reasons given here and
-//! mapping [`Errno`] to kernel errors.
+//! The driver does the rest: locking, drawing the initial token from the
+//! kernel RNG, logging the reasons given here and mapping [`Errno`] to
+//! kernel errors; the vfio layer checks the `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN`
+//! request (SPEC section 4) and copies its payload.
 //!
 //! This code uses only `core`: no `kernel` crate, no allocation, no `unsafe`,
 //! and no panic is reachable from any input. The same files are built into
 //! the module and, by cargo, on the host (`tests/host/lib.rs`), where they are
 //! unit-, property- and fuzz-tested.
 
-pub mod decision;
-pub mod matcher;
-pub mod uuid;
+pub(crate) mod decision;
+pub(crate) mod matcher;
+pub(crate) mod uuid;
 
-pub use self::{
+pub(crate) use self::{
     decision::{
-        check_token_feature,
         decide,
         token_required,
         Deny,
         Errno,
-        FeatureOp,
         Opener,
-        PfToken,
-        Underflow, //
+        PfToken, //
     },
     matcher::{
-        parse_after_name,
         parse_match,
         Match,
         MatchError, //
     },
-    uuid::{
-        Uuid,
-        UuidError, //
-    },
+    uuid::Uuid,
 };

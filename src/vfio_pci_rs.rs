@@ -8,34 +8,37 @@
 //! VFs (see `Documentation/vfio-pci-rs.rst`).
 
 use kernel::{
-    c_str, new_mutex,
+    c_str, dev_warn,
+    error::Error,
+    new_mutex, pci,
     prelude::*,
-    str::{BStr, CString},
+    str::{BStr, CStr},
     sync::{Arc, Mutex},
-    uaccess::UserPtr,
     warn_on,
 };
 
+mod ids;
 #[cfg(CONFIG_KUNIT)]
 mod kunit;
-pub mod token;
-pub mod vfio;
+mod token;
+mod vfio;
 
 use token::{
-    check_token_feature,
     decide,
-    parse_after_name,
+    parse_match,
     token_required,
+    Deny,
     Errno,
-    FeatureOp,
     Match,
+    MatchError,
     Opener,
     PfToken,
     Uuid, //
 };
 use vfio::{
-    device::{Device, Driver, LatchedParams, PciDev},
-    pci::{DynId, Registration},
+    device::{Device, Driver, LatchedParams, LogSite, Sriov, SriovPf},
+    pci::Registration,
+    uuid::{random_uuid, UuidBytes},
 };
 
 // The default build and the drop-in build (SPEC section 8) differ only in
@@ -104,7 +107,7 @@ module_params! {
 
 /// Devices with known errata that make them unsafe to hand to untrusted
 /// userspace; vfio-pci refuses them unless `disable_denylist` is set.
-fn in_denylist(vendor: u16, device: u16) -> bool {
+fn in_denylist(pdev: &pci::Device) -> bool {
     use vfio::bindings::*;
     const DENIED: [u32; 8] = [
         PCI_DEVICE_ID_INTEL_QAT_C3XXX,
@@ -116,7 +119,7 @@ fn in_denylist(vendor: u16, device: u16) -> bool {
         PCI_DEVICE_ID_INTEL_DSA_SPR0,
         PCI_DEVICE_ID_INTEL_IAX_SPR0,
     ];
-    u32::from(vendor) == PCI_VENDOR_ID_INTEL && DENIED.contains(&u32::from(device))
+    pdev.vendor_id() == pci::Vendor::INTEL && DENIED.contains(&u32::from(pdev.device_id()))
 }
 
 /// The driver: plain vfio-pci devices, with the VF token.
@@ -129,9 +132,9 @@ type PfState = Arc<Mutex<PfToken>>;
 enum Role {
     /// An SR-IOV PF: it owns the token of its VFs.
     Pf(PfState),
-    /// A VF.  `Some` when its PF is bound to vfio-pci-rs: the PF cannot
-    /// disable SR-IOV, and so go away, while this VF is bound.
-    Vf(Option<PfState>),
+    /// A VF.  Its PF, if vfio-pci-core linked one, is found through the
+    /// core's link at each use (see [`Device::sriov_pf`]).
+    Vf,
     /// Neither.
     Plain,
 }
@@ -142,39 +145,122 @@ struct DeviceData {
 }
 
 impl DeviceData {
-    fn new(pdev: &PciDev) -> Result<Self> {
-        let role = if pdev.is_virtfn() {
-            let pf = Device::<VfioPciRsDriver>::from_pdev(pdev.physfn());
-            Role::Vf(pf.and_then(|pf| match &pf.data().role {
-                Role::Pf(state) => Some(state.clone()),
-                _ => None,
-            }))
-        } else if pdev.is_physfn() {
-            let mut initial = vfio::random_uuid();
-            while initial.is_nil() {
-                initial = vfio::random_uuid();
+    fn new(sriov: Sriov) -> Result<Self> {
+        let role = match sriov {
+            Sriov::Pf => {
+                let mut initial = Uuid(random_uuid());
+                while initial.is_nil() {
+                    initial = Uuid(random_uuid());
+                }
+                Role::Pf(Arc::pin_init(
+                    new_mutex!(PfToken::new(initial), "vfio_pci_rs::PfToken"),
+                    GFP_KERNEL,
+                )?)
             }
-            Role::Pf(Arc::pin_init(
-                new_mutex!(PfToken::new(initial), "vfio_pci_rs::PfToken"),
-                GFP_KERNEL,
-            )?)
-        } else {
-            Role::Plain
+            Sriov::Vf => Role::Vf,
+            Sriov::None => Role::Plain,
         };
         Ok(Self { role })
     }
 }
 
-/// Logs why an open was refused, without the token.
-fn refuse(dev: &Device<VfioPciRsDriver>, why: &CStr, err: Error) -> Error {
-    dev.info_ratelimited(why);
-    err
+impl From<Errno> for Error {
+    fn from(errno: Errno) -> Self {
+        match errno {
+            Errno::Access => EACCES,
+            Errno::Invalid => EINVAL,
+        }
+    }
 }
 
-fn to_error(errno: Errno) -> Error {
-    match errno {
-        Errno::Access => EACCES,
-        Errno::Invalid => EINVAL,
+/// Why an open was refused, each with a rate limit of its own (one
+/// `pci_info_ratelimited()` call site per reason in C).
+#[derive(Clone, Copy)]
+enum Refusal {
+    /// Stage A: the device string.
+    Match(MatchError),
+    /// Stage C: the token decision.
+    Deny(Deny),
+}
+
+impl Refusal {
+    /// The rate-limit state of this reason.
+    const fn site(self) -> LogSite {
+        LogSite::new(match self {
+            Refusal::Match(MatchError::TruncatedToken) => 0,
+            Refusal::Match(MatchError::MalformedToken) => 1,
+            Refusal::Match(MatchError::TrailingGarbage) => 2,
+            Refusal::Match(MatchError::UnknownOption) => 3,
+            Refusal::Match(MatchError::DuplicateToken) => 4,
+            Refusal::Deny(Deny::Required) => 5,
+            Refusal::Deny(Deny::Incorrect) => 6,
+            Refusal::Deny(Deny::UnexpectedPfNotOwned) => 7,
+            Refusal::Deny(Deny::UnexpectedNotSriov) => 8,
+        })
+    }
+
+    /// Logs the reason on `dev`, rate limited, without the token, and
+    /// returns the error for userspace.
+    fn log(self, dev: &Device<VfioPciRsDriver>) -> Error {
+        let (reason, errno) = match self {
+            Refusal::Match(e) => (e.reason(), e.errno()),
+            Refusal::Deny(d) => (d.reason(), d.errno()),
+        };
+        dev.info_ratelimited(self.site(), reason);
+        errno.into()
+    }
+}
+
+/// Whose token a VF is opened with.
+enum VfPf<'a> {
+    /// No vfio-pci-core driver enabled SR-IOV on the PF (C1, C2).
+    Unowned,
+    /// The PF is bound to this driver: its token state.
+    Ours(&'a PfState),
+    /// The PF is bound to another vfio-pci-core driver, which keeps the
+    /// token in the core.
+    Core,
+}
+
+impl VfioPciRsDriver {
+    /// The PF of the VF `dev`.
+    fn vf_pf(dev: &Device<Self>) -> VfPf<'_> {
+        match dev.sriov_pf() {
+            SriovPf::None => VfPf::Unowned,
+            SriovPf::Ours(pf) => match &pf.data().role {
+                Role::Pf(state) => VfPf::Ours(state),
+                // A PF that enabled SR-IOV has the capability, so its role
+                // is `Pf`.  Were it not, the core's token for that PF, random
+                // and never set, would refuse any token: closed.
+                _ => VfPf::Core,
+            },
+            SriovPf::Other => VfPf::Core,
+        }
+    }
+
+    /// The token state of the PF of a VF `dev`, if the PF is ours.
+    fn owned_pf(dev: &Device<Self>) -> Option<&PfState> {
+        match (&dev.data().role, Self::vf_pf(dev)) {
+            (Role::Vf, VfPf::Ours(pf)) => Some(pf),
+            _ => None,
+        }
+    }
+
+    /// SPEC stage C for `dev`, opened with `token`.
+    fn decide(dev: &Device<Self>, token: Option<&Uuid>) -> Result {
+        let decision = match &dev.data().role {
+            Role::Pf(pf) => decide(Opener::Pf { pf: &mut pf.lock() }, token),
+            Role::Vf => match Self::vf_pf(dev) {
+                // Without a token the PF's state is not needed: no lock, as C.
+                VfPf::Ours(pf) => token_required(token)
+                    .and_then(|token| decide(Opener::Vf { pf: &pf.lock() }, Some(token))),
+                // The core's token decides, so mixed drivers fail closed.
+                VfPf::Core => return dev.core_match_token_uuid(token.map(|t| &t.0)),
+                VfPf::Unowned => decide(Opener::VfUnowned, token),
+            },
+            Role::Plain => decide(Opener::Plain, token),
+        };
+        decision.map_err(|deny| Refusal::Deny(deny).log(dev))
     }
 }
 
@@ -182,65 +268,42 @@ impl Driver for VfioPciRsDriver {
     const NAME: &'static CStr = DRIVER_NAME;
     type Data = DeviceData;
 
-    fn init(pdev: &PciDev) -> impl PinInit<Self::Data, Error> {
-        DeviceData::new(pdev)
+    fn init(_pdev: &pci::Device, sriov: Sriov) -> impl PinInit<Self::Data, Error> {
+        DeviceData::new(sriov)
     }
 
-    fn opened(dev: &Device<Self>) {
-        if let Role::Vf(Some(pf)) = &dev.data().role {
+    fn open_device(dev: &Device<Self>) {
+        if let Some(pf) = Self::owned_pf(dev) {
             pf.lock().vf_opened();
         }
     }
 
-    fn closing(dev: &Device<Self>) {
-        if let Role::Vf(Some(pf)) = &dev.data().role {
+    fn close_device(dev: &Device<Self>) {
+        if let Some(pf) = Self::owned_pf(dev) {
             // An underflow would be a bug in the open/close pairing.
             warn_on!(pf.lock().vf_closed().is_err());
         }
     }
 
-    #[inline]
-    fn match_name(dev: &Device<Self>, rest: &[u8]) -> Result<bool> {
-        match parse_after_name(rest) {
+    fn match_device(dev: &Device<Self>, buf: &CStr) -> Result<bool> {
+        match parse_match(dev.device().name().to_bytes(), buf.to_bytes()) {
             Ok(Match::NotThisDevice) => Ok(false),
-            Ok(Match::Device { token }) => Self::match_token(dev, token.as_ref()).map(|()| true),
-            Err(e) => Err(refuse(dev, e.reason(), to_error(e.errno()))),
+            Ok(Match::Device { token }) => Self::decide(dev, token.as_ref()).map(|()| true),
+            Err(e) => Err(Refusal::Match(e).log(dev)),
         }
     }
 
-    #[inline]
-    fn match_token(dev: &Device<Self>, token: Option<&Uuid>) -> Result {
-        let decision = match &dev.data().role {
-            Role::Pf(pf) => decide(Opener::Pf { pf: &mut pf.lock() }, token),
-            // Without a token the PF's state is not needed: no lock, as C.
-            Role::Vf(Some(pf)) => token_required(token)
-                .and_then(|token| decide(Opener::Vf { pf: &pf.lock() }, Some(token))),
-            // The PF belongs to another vfio-pci-core driver: its token,
-            // kept by the core, decides, so mixed drivers fail closed.
-            Role::Vf(None) if dev.core_has_sriov_pf() => return dev.core_match_token(token),
-            Role::Vf(None) => decide(Opener::VfUnowned, token),
-            Role::Plain => decide(Opener::Plain, token),
-        };
-        decision.map_err(|deny| refuse(dev, deny.reason(), to_error(deny.errno())))
+    fn match_token_uuid(dev: &Device<Self>, token: Option<&UuidBytes>) -> Result {
+        Self::decide(dev, token.map(|t| Uuid(*t)).as_ref())
     }
 
-    #[inline]
-    fn vf_token_feature(
-        dev: &Device<Self>,
-        flags: u32,
-        arg: UserPtr,
-        payload_len: usize,
-    ) -> Result<i32> {
-        let Role::Pf(pf) = &dev.data().role else {
-            return Err(ENOTTY);
-        };
-        match check_token_feature(flags, payload_len).map_err(to_error)? {
-            FeatureOp::Probe => Ok(0),
-            FeatureOp::Set => {
-                let uuid = vfio::read_user_uuid(arg)?;
-                pf.lock().set(uuid);
-                Ok(0)
-            }
+    fn has_vf_token(dev: &Device<Self>) -> bool {
+        matches!(dev.data().role, Role::Pf(_))
+    }
+
+    fn set_vf_token(dev: &Device<Self>, token: &UuidBytes) {
+        if let Role::Pf(pf) = &dev.data().role {
+            pf.lock().set(Uuid(*token));
         }
     }
 
@@ -257,20 +320,22 @@ impl Driver for VfioPciRsDriver {
         dev.core_sriov_configure(nr_virtfn)
     }
 
-    fn probe(pdev: &PciDev) -> Result {
-        let (vendor, device) = (pdev.vendor_id(), pdev.device_id());
-        if !in_denylist(vendor, device) {
+    fn probe(pdev: &pci::Device) -> Result {
+        if !in_denylist(pdev) {
             return Ok(());
         }
+        let (vendor, device) = (pdev.vendor_id().as_raw(), pdev.device_id());
         if disable_denylist.get() {
-            pdev.warn(&CString::try_from_fmt(fmt!(
-                "{vendor:04x}:{device:04x} is on the denylist, allowed by disable_denylist"
-            ))?);
+            dev_warn!(
+                pdev.as_ref(),
+                "{vendor:04x}:{device:04x} is on the denylist, allowed by disable_denylist\n"
+            );
             return Ok(());
         }
-        pdev.warn(&CString::try_from_fmt(fmt!(
-            "{vendor:04x}:{device:04x} is on the denylist (known errata), not binding it; disable_denylist=1 overrides"
-        ))?);
+        dev_warn!(
+            pdev.as_ref(),
+            "{vendor:04x}:{device:04x} is on the denylist (known errata), not binding it; disable_denylist=1 overrides\n"
+        );
         Err(EINVAL)
     }
 
@@ -290,24 +355,50 @@ struct VfioPciRs {
     _reg: Registration<VfioPciRsDriver>,
 }
 
-impl kernel::Module for VfioPciRs {
-    fn init(module: &'static ThisModule) -> Result<Self> {
-        let reg = Registration::new(module, c_str!(modname!()))?;
-        for id in ids.get().split(|&b| b == b',').filter(|id| !id.is_empty()) {
-            let Some(dynid) = DynId::parse(id) else {
-                pr_warn!("invalid id string \"{}\"\n", BStr::from_bytes(id));
+impl VfioPciRs {
+    /// Adds the `ids=` entries as C vfio-pci's `vfio_pci_fill_ids()` does,
+    /// with its log lines.
+    fn fill_ids(reg: &Registration<VfioPciRsDriver>) {
+        let mut warned = false;
+        for (entry, id) in ids::entries(ids.get()) {
+            let Some(id) = id else {
+                pr_warn!("invalid id string \"{}\"\n", BStr::from_bytes(entry));
                 continue;
             };
-            match reg.add_dynid(&dynid) {
-                Ok(()) => pr_info!("add [{:04x}:{:04x}]\n", dynid.vendor, dynid.device),
+            if id.truncated && !warned {
+                // C's sscanf() keeps the low 32 bits silently; so do we, and
+                // say so once.
+                pr_warn!(
+                    "id string \"{}\" has a number wider than 32 bits, cut to its low 32 as vfio-pci does\n",
+                    BStr::from_bytes(entry)
+                );
+                warned = true;
+            }
+            let ret = reg.add_dynid(
+                id.vendor,
+                id.device,
+                id.subvendor,
+                id.subdevice,
+                id.class,
+                id.class_mask,
+            );
+            let (v, d, sv, sd) = (id.vendor, id.device, id.subvendor, id.subdevice);
+            let (class, mask) = (ids::AltHex8(id.class), id.class_mask);
+            match ret {
+                Ok(()) => pr_info!("add [{v:04x}:{d:04x}[{sv:04x}:{sd:04x}]] class {class:x}/{mask:08x}\n"),
                 Err(e) => pr_warn!(
-                    "failed to add dynamic id [{:04x}:{:04x}] ({:?})\n",
-                    dynid.vendor,
-                    dynid.device,
-                    e
+                    "failed to add dynamic id [{v:04x}:{d:04x}[{sv:04x}:{sd:04x}]] class {class:x}/{mask:08x} ({})\n",
+                    e.to_errno()
                 ),
             }
         }
+    }
+}
+
+impl kernel::Module for VfioPciRs {
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        let reg = Registration::new(module, c_str!(modname!()))?;
+        Self::fill_ids(&reg);
         if disable_denylist.get() {
             pr_warn!("the device denylist is disabled\n");
         }

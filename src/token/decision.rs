@@ -1,34 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Stage C: may this device be opened with this token? Plus the per-PF token
-//! state and the checks of the `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN` feature.
+//! state.
 //!
 //! [`decide`] is upstream's `vfio_pci_core_match_token_uuid()` as a pure
 //! function of who opens ([`Opener`]) and which token came with the open, and
 //! it says why it refused ([`Deny`]). [`PfToken`] is the state the driver keeps
-//! per PF under a mutex; [`check_token_feature`] is upstream's
-//! `vfio_check_feature()` for this one feature.
+//! per PF under a mutex.
 
 use core::ffi::CStr;
 use core::fmt;
 
 use super::uuid::Uuid;
 
-/// `VFIO_DEVICE_FEATURE_MASK`: the feature index bits of the flags word.
-pub const VFIO_DEVICE_FEATURE_MASK: u32 = 0xffff;
-/// `VFIO_DEVICE_FEATURE_GET`: get the feature into the payload.
-pub const VFIO_DEVICE_FEATURE_GET: u32 = 1 << 16;
-/// `VFIO_DEVICE_FEATURE_SET`: set the feature from the payload.
-pub const VFIO_DEVICE_FEATURE_SET: u32 = 1 << 17;
-/// `VFIO_DEVICE_FEATURE_PROBE`: only ask whether the feature is supported.
-pub const VFIO_DEVICE_FEATURE_PROBE: u32 = 1 << 18;
-/// `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN`: the feature index of the VF token.
-pub const VFIO_DEVICE_FEATURE_PCI_VF_TOKEN: u32 = 0;
-
 /// The two errors this layer can produce; the driver maps them to kernel
-/// errors.
+/// errors (`EACCES`, `EINVAL`) with `From`, its one mapping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Errno {
+pub(crate) enum Errno {
     /// `EACCES`: the token is missing or wrong.
     Access,
     /// `EINVAL`: the request is malformed or a token was given where none
@@ -36,18 +24,8 @@ pub enum Errno {
     Invalid,
 }
 
-impl Errno {
-    /// The negative errno value: -13 (`-EACCES`) or -22 (`-EINVAL`).
-    pub const fn to_errno(self) -> i32 {
-        match self {
-            Errno::Access => -13,
-            Errno::Invalid => -22,
-        }
-    }
-}
-
 /// Who is being opened, and the token state that governs it.
-pub enum Opener<'a> {
+pub(crate) enum Opener<'a> {
     /// A VF whose PF is not bound to a vfio-pci-core driver (C1, C2).
     VfUnowned,
     /// A VF whose PF holds this token state (C3, C4, C5).
@@ -67,38 +45,38 @@ pub enum Opener<'a> {
 
 /// Why [`decide`] refused an open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Deny {
+pub(crate) enum Deny {
     /// No token, but one is needed (C3, C6).
-    TokenRequired,
+    Required,
     /// The token is not the PF's (C4, C7).
-    TokenIncorrect,
+    Incorrect,
     /// A token was given for a VF whose PF is not bound to a vfio-pci-core
     /// driver (C2).
-    TokenUnexpectedPfNotOwned,
+    UnexpectedPfNotOwned,
     /// A token was given for a device that is neither a PF nor a VF (C12).
-    TokenUnexpectedNotSriov,
+    UnexpectedNotSriov,
 }
 
 impl Deny {
     /// The error to return to userspace: [`Errno::Access`] for a missing or
     /// wrong token, [`Errno::Invalid`] for a token given where none belongs.
-    pub fn errno(&self) -> Errno {
+    pub(crate) fn errno(&self) -> Errno {
         match self {
-            Deny::TokenRequired | Deny::TokenIncorrect => Errno::Access,
-            Deny::TokenUnexpectedPfNotOwned | Deny::TokenUnexpectedNotSriov => Errno::Invalid,
+            Deny::Required | Deny::Incorrect => Errno::Access,
+            Deny::UnexpectedPfNotOwned | Deny::UnexpectedNotSriov => Errno::Invalid,
         }
     }
 
     /// A short description for the rate-limited log line of a rejection. It
     /// never contains the token.
-    pub fn reason(&self) -> &'static CStr {
+    pub(crate) fn reason(&self) -> &'static CStr {
         match self {
-            Deny::TokenRequired => c"VF token required to access device",
-            Deny::TokenIncorrect => c"incorrect VF token provided for device",
-            Deny::TokenUnexpectedPfNotOwned => {
+            Deny::Required => c"VF token required to access device",
+            Deny::Incorrect => c"incorrect VF token provided for device",
+            Deny::UnexpectedPfNotOwned => {
                 c"VF token incorrectly provided, PF not bound to a vfio-pci driver"
             }
-            Deny::TokenUnexpectedNotSriov => c"VF token incorrectly provided, not a PF or VF",
+            Deny::UnexpectedNotSriov => c"VF token incorrectly provided, not a PF or VF",
         }
     }
 }
@@ -113,21 +91,21 @@ impl Deny {
 ///
 /// `vf_users` is the number of `vf_opened()` calls minus the number of
 /// successful `vf_closed()` calls; it never wraps in either direction.
-pub struct PfToken {
+pub(crate) struct PfToken {
     uuid: Uuid,
     vf_users: u32,
 }
 
 /// [`PfToken::vf_closed`] was called while no VF was open: a driver bug.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Underflow;
+pub(crate) struct Underflow;
 
 impl PfToken {
     /// Creates the state of a newly bound PF, with no VF open.
     ///
     /// `initial` should be random and not nil (see [`Uuid::is_nil`]), so that
     /// a VF cannot be opened before a PF user chooses a token.
-    pub fn new(initial: Uuid) -> Self {
+    pub(crate) fn new(initial: Uuid) -> Self {
         // INVARIANT: no call has been made yet, and `vf_users` is 0.
         PfToken {
             uuid: initial,
@@ -139,12 +117,12 @@ impl PfToken {
     ///
     /// Allowed whatever `vf_users` is, as upstream: VFs that are already open
     /// stay open.
-    pub fn set(&mut self, uuid: Uuid) {
+    pub(crate) fn set(&mut self, uuid: Uuid) {
         self.uuid = uuid;
     }
 
     /// The number of VF devices of this PF that are open.
-    pub fn vf_users(&self) -> u32 {
+    pub(crate) fn vf_users(&self) -> u32 {
         self.vf_users
     }
 
@@ -153,7 +131,7 @@ impl PfToken {
     /// The count saturates rather than wraps. It cannot actually reach
     /// `u32::MAX`: it counts devices, not fds, and a PF has at most 65535
     /// VFs (`TotalVFs` is 16 bits).
-    pub fn vf_opened(&mut self) {
+    pub(crate) fn vf_opened(&mut self) {
         // INVARIANT: the count goes up by one, saturating instead of wrapping.
         self.vf_users = self.vf_users.saturating_add(1);
     }
@@ -162,14 +140,14 @@ impl PfToken {
     ///
     /// Returns [`Underflow`], and leaves the count at 0, if no VF was open;
     /// the driver then warns once.
-    pub fn vf_closed(&mut self) -> Result<(), Underflow> {
+    pub(crate) fn vf_closed(&mut self) -> Result<(), Underflow> {
         // INVARIANT: the count goes down by one only if it is positive.
         self.vf_users = self.vf_users.checked_sub(1).ok_or(Underflow)?;
         Ok(())
     }
 
     /// Whether `token` is this PF's token, compared in constant time.
-    pub fn matches(&self, token: &Uuid) -> bool {
+    pub(crate) fn matches(&self, token: &Uuid) -> bool {
         self.uuid.ct_eq(token)
     }
 }
@@ -183,13 +161,13 @@ impl fmt::Debug for PfToken {
     }
 }
 
-/// The token of an open that needs one (C3, C6): `Deny::TokenRequired`
+/// The token of an open that needs one (C3, C6): `Deny::Required`
 /// without one.
 ///
 /// Needs no PF state, so the driver calls it before it takes a VF's PF mutex
 /// (as C vfio-pci does): [`decide`] then sees only opens with a token.
-pub fn token_required(token: Option<&Uuid>) -> Result<&Uuid, Deny> {
-    token.ok_or(Deny::TokenRequired)
+pub(crate) fn token_required(token: Option<&Uuid>) -> Result<&Uuid, Deny> {
+    token.ok_or(Deny::Required)
 }
 
 /// Requires `token` to be `pf`'s token (C3-C8).
@@ -198,7 +176,7 @@ fn require(pf: &PfToken, token: Option<&Uuid>) -> Result<(), Deny> {
     if pf.matches(token) {
         Ok(())
     } else {
-        Err(Deny::TokenIncorrect)
+        Err(Deny::Incorrect)
     }
 }
 
@@ -213,11 +191,11 @@ fn require(pf: &PfToken, token: Option<&Uuid>) -> Result<(), Deny> {
 ///   PF's token, whatever happens to the open afterwards (C9, C10).
 ///
 /// The caller holds the PF's mutex across this call.
-pub fn decide(opener: Opener<'_>, token: Option<&Uuid>) -> Result<(), Deny> {
+pub(crate) fn decide(opener: Opener<'_>, token: Option<&Uuid>) -> Result<(), Deny> {
     match opener {
         Opener::VfUnowned => match token {
             None => Ok(()),
-            Some(_) => Err(Deny::TokenUnexpectedPfNotOwned),
+            Some(_) => Err(Deny::UnexpectedPfNotOwned),
         },
         Opener::Vf { pf } => require(pf, token),
         Opener::Pf { pf } => {
@@ -232,72 +210,14 @@ pub fn decide(opener: Opener<'_>, token: Option<&Uuid>) -> Result<(), Deny> {
         }
         Opener::Plain => match token {
             None => Ok(()),
-            Some(_) => Err(Deny::TokenUnexpectedNotSriov),
+            Some(_) => Err(Deny::UnexpectedNotSriov),
         },
     }
-}
-
-/// What to do with a valid `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN` request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FeatureOp {
-    /// A probe: return 0.
-    Probe,
-    /// A set: copy [`Uuid::LEN`] bytes from the payload (`-EFAULT` if that
-    /// faults), then [`PfToken::set`] under the mutex, and return 0.
-    Set,
-}
-
-/// Checks a `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN` request (SPEC section 4).
-///
-/// `flags` is the whole flags word of `struct vfio_device_feature` (the
-/// feature index bits are ignored), `payload_len` the `argsz` left after the
-/// header. This is upstream's `vfio_check_feature(flags, argsz,
-/// VFIO_DEVICE_FEATURE_SET, sizeof(uuid_t))`, in its order:
-///
-/// 1. GET, in any combination: [`Errno::Invalid`] (the token is write-only).
-/// 2. PROBE, with or without SET: [`FeatureOp::Probe`].
-/// 3. No SET: [`Errno::Invalid`].
-/// 4. A payload shorter than a UUID: [`Errno::Invalid`].
-/// 5. Otherwise [`FeatureOp::Set`].
-///
-/// The driver answers `-ENOTTY` itself, before calling this, for a device
-/// without [`PfToken`] state.
-pub fn check_token_feature(flags: u32, payload_len: usize) -> Result<FeatureOp, Errno> {
-    let supported = VFIO_DEVICE_FEATURE_SET;
-    if flags & (VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_SET) & !supported != 0 {
-        return Err(Errno::Invalid);
-    }
-    if flags & VFIO_DEVICE_FEATURE_PROBE != 0 {
-        return Ok(FeatureOp::Probe);
-    }
-    if flags & (VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_SET) == 0 {
-        return Err(Errno::Invalid);
-    }
-    if payload_len < Uuid::LEN {
-        return Err(Errno::Invalid);
-    }
-    Ok(FeatureOp::Set)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn errno_values() {
-        assert_eq!(Errno::Access.to_errno(), -13);
-        assert_eq!(Errno::Invalid.to_errno(), -22);
-    }
-
-    #[test]
-    fn uapi_values() {
-        // include/uapi/linux/vfio.h of Linux 7.3.
-        assert_eq!(VFIO_DEVICE_FEATURE_MASK, 0xffff);
-        assert_eq!(VFIO_DEVICE_FEATURE_GET, 0x1_0000);
-        assert_eq!(VFIO_DEVICE_FEATURE_SET, 0x2_0000);
-        assert_eq!(VFIO_DEVICE_FEATURE_PROBE, 0x4_0000);
-        assert_eq!(VFIO_DEVICE_FEATURE_PCI_VF_TOKEN, 0);
-    }
 
     #[test]
     fn pf_token_debug_hides_token() {

@@ -26,14 +26,14 @@ use core::{
 /// from userspace and into the PF's state on every feature SET).
 #[derive(Clone, Copy)]
 #[repr(align(8))]
-pub struct Uuid(pub [u8; 16]);
+pub(crate) struct Uuid(pub(crate) [u8; 16]);
 
 /// Why a text is not a UUID.
 ///
 /// The variants only exist to make tests precise; callers of
 /// [`Uuid::parse`] treat them all alike.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UuidError {
+pub(crate) enum UuidError {
     /// The text is not exactly [`Uuid::TEXT_LEN`] bytes long.
     Length,
     /// One of the bytes at offsets 8, 13, 18 and 23 is not a `-`.
@@ -58,6 +58,7 @@ const fn hex_value(c: u8) -> Option<u8> {
 }
 
 /// The lower-case ASCII hex digit for the low nibble of `n`.
+#[cfg(any(test, CONFIG_KUNIT))]
 const fn hex_digit(n: u8) -> u8 {
     let n = n & 0xf;
     if n < 10 {
@@ -69,13 +70,10 @@ const fn hex_digit(n: u8) -> u8 {
 
 impl Uuid {
     /// The length of the text form, `UUID_STRING_LEN` in C.
-    pub const TEXT_LEN: usize = 36;
-
-    /// The length of the binary form, `sizeof(uuid_t)` in C.
-    pub const LEN: usize = 16;
+    pub(crate) const TEXT_LEN: usize = 36;
 
     /// The all-zero UUID.
-    pub const NIL: Uuid = Uuid([0; 16]);
+    pub(crate) const NIL: Uuid = Uuid([0; 16]);
 
     /// Parses the text form of a UUID.
     ///
@@ -86,7 +84,7 @@ impl Uuid {
     ///
     /// The run time depends on the text (it stops at the first bad byte); the
     /// text is what the caller supplied, so this leaks nothing to them.
-    pub fn parse(text: &[u8]) -> Result<Uuid, UuidError> {
+    pub(crate) fn parse(text: &[u8]) -> Result<Uuid, UuidError> {
         if text.len() != Self::TEXT_LEN {
             return Err(UuidError::Length);
         }
@@ -115,9 +113,10 @@ impl Uuid {
 
     /// Returns the lower-case text form of this UUID.
     ///
-    /// For tests and tools only: the driver never formats a token, since a
-    /// token must never be logged.
-    pub fn format(&self) -> [u8; 36] {
+    /// For tests only (the host tests and KUnit): the driver never formats a
+    /// token, since a token must never be logged.
+    #[cfg(any(test, CONFIG_KUNIT))]
+    pub(crate) fn format(&self) -> [u8; 36] {
         let mut text = [b'-'; Self::TEXT_LEN];
         let mut digits = text
             .iter_mut()
@@ -142,7 +141,7 @@ impl Uuid {
     /// as 128-bit words and only the whole difference is tested, which is
     /// branch-free; [`core::hint::black_box`] keeps the optimiser from
     /// turning it back into an early-exit comparison of the bytes.
-    pub fn ct_eq(&self, other: &Uuid) -> bool {
+    pub(crate) fn ct_eq(&self, other: &Uuid) -> bool {
         let a = u128::from_ne_bytes(black_box(self.0));
         let b = u128::from_ne_bytes(black_box(other.0));
         black_box(a ^ b) == 0
@@ -152,7 +151,7 @@ impl Uuid {
     ///
     /// The driver draws the initial token from the kernel RNG and draws again
     /// while this returns `true`, so that the initial token is never nil.
-    pub fn is_nil(&self) -> bool {
+    pub(crate) fn is_nil(&self) -> bool {
         self.ct_eq(&Self::NIL)
     }
 }

@@ -10,18 +10,30 @@ use core::{
 };
 
 use kernel::{
+    device,
     error::{from_err_ptr, to_result},
     ffi::{c_char, c_int, c_void},
+    pci,
     prelude::*,
     str::CStr,
     types::Opaque,
-    uaccess::UserPtr,
+    uaccess::{UserPtr, UserSlice},
 };
 
 use pin_init::PinInit;
 
-use super::bindings;
-use super::Uuid;
+use super::{bindings, uuid::UuidBytes};
+
+/// What a PCI device is to SR-IOV, as vfio-pci-core tells them apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Sriov {
+    /// A physical function with the SR-IOV capability.
+    Pf,
+    /// A virtual function.
+    Vf,
+    /// Neither.
+    None,
+}
 
 /// A vfio-pci variant driver on top of vfio-pci-core.
 ///
@@ -29,7 +41,11 @@ use super::Uuid;
 /// space, interrupts, reset, power management, the iommufd binding) is
 /// vfio-pci-core's, and the ops table points straight at its exported
 /// functions, so those paths cost exactly what they cost in C vfio-pci.
-pub trait Driver: Sized + Send + Sync + 'static {
+///
+/// The methods are named after the `vfio_device_ops` and `pci_driver`
+/// callbacks they serve (see `Documentation/vfio-pci-rs.rst`, "The vfio
+/// layer and upstream's").
+pub(crate) trait Driver: Sized + Send + Sync + 'static {
     /// The name of both the `pci_driver` and the `vfio_device_ops`.
     ///
     /// vfio-pci-core writes it into the `driver_override` of new VFs.
@@ -39,44 +55,38 @@ pub trait Driver: Sized + Send + Sync + 'static {
     type Data: Send + Sync;
 
     /// Builds the per-device data, from `vfio_device_ops.init`.
-    fn init(pdev: &PciDev) -> impl PinInit<Self::Data, Error>;
+    fn init(pdev: &pci::Device, sriov: Sriov) -> impl PinInit<Self::Data, Error>;
 
-    /// The device was enabled by vfio-pci-core and is now open.
+    /// `open_device`: vfio-pci-core enabled the device, which is now open.
     ///
     /// Nothing can fail after this point, so a failed open never calls it.
-    fn opened(_dev: &Device<Self>) {}
+    fn open_device(_dev: &Device<Self>) {}
 
-    /// The device is about to be closed by vfio-pci-core.
-    fn closing(_dev: &Device<Self>) {}
+    /// `close_device`: the device is about to be closed by vfio-pci-core.
+    fn close_device(_dev: &Device<Self>) {}
 
-    /// `VFIO_GROUP_GET_DEVICE_FD`: does the string name this device, and may
-    /// it open?
-    ///
-    /// Called only when the string starts with the device's PCI name
-    /// followed by a space or its end: every other string names another
-    /// device (SPEC A1, A2) and is answered before, without measuring the
-    /// string, as cheaply as `vfio_pci_core_match()`.  `rest` is what follows
-    /// the name, without the NUL: empty, or starting with a space.  Returns
-    /// `Ok(false)` for "not this device".
-    fn match_name(dev: &Device<Self>, rest: &[u8]) -> Result<bool>;
+    /// `match`, for `VFIO_GROUP_GET_DEVICE_FD`: does `buf` name this device,
+    /// and may it open?  `Ok(false)` is "not this device".
+    fn match_device(dev: &Device<Self>, buf: &CStr) -> Result<bool>;
 
-    /// `VFIO_DEVICE_BIND_IOMMUFD`: may the device open with this token?
-    fn match_token(dev: &Device<Self>, token: Option<&Uuid>) -> Result;
+    /// `match_token_uuid`, for `VFIO_DEVICE_BIND_IOMMUFD`: may the device
+    /// open with this token?
+    fn match_token_uuid(dev: &Device<Self>, token: Option<&UuidBytes>) -> Result;
 
-    /// `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN`; `arg` points at `payload_len` bytes
-    /// after the feature header.
-    fn vf_token_feature(
-        dev: &Device<Self>,
-        flags: u32,
-        arg: UserPtr,
-        payload_len: usize,
-    ) -> Result<i32>;
+    /// Whether this device has a VF token to set, i.e. answers
+    /// `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN` (others get `ENOTTY`).
+    fn has_vf_token(dev: &Device<Self>) -> bool;
 
-    /// `sriov_numvfs` was written with `nr_virtfn`.
+    /// `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN` with `SET`: the request was checked
+    /// and the new token copied from userspace.
+    fn set_vf_token(dev: &Device<Self>, token: &UuidBytes);
+
+    /// `pci_driver.sriov_configure`: `sriov_numvfs` was written with
+    /// `nr_virtfn`.
     fn sriov_configure(dev: &Device<Self>, nr_virtfn: i32) -> Result<i32>;
 
     /// Whether `pdev` may be bound at all; called first in probe.
-    fn probe(_pdev: &PciDev) -> Result {
+    fn probe(_pdev: &pci::Device) -> Result {
         Ok(())
     }
 
@@ -90,82 +100,56 @@ pub trait Driver: Sized + Send + Sync + 'static {
 /// Settings of a core device that vfio-pci latches from its module
 /// parameters at init; later parameter changes do not affect the device.
 #[derive(Clone, Copy, Default)]
-pub struct LatchedParams {
+pub(crate) struct LatchedParams {
     /// Do not use PCI 2.3 INTx masking (`nointxmask`).
-    pub nointxmask: bool,
+    pub(crate) nointxmask: bool,
     /// No VGA resource access (`disable_vga`).
-    pub disable_vga: bool,
+    pub(crate) disable_vga: bool,
     /// Keep the device in D0 while idle (`disable_idle_d3`).
-    pub disable_idle_d3: bool,
+    pub(crate) disable_idle_d3: bool,
 }
 
-/// A PCI device, as vfio-pci-core sees it.
+/// The PF of a VF, as vfio-pci-core linked them (`sriov_pf_core_dev`).
+pub(crate) enum SriovPf<'a, T: Driver> {
+    /// Not linked: the device is not a VF, or its PF did not enable SR-IOV
+    /// through a vfio-pci-core driver (SPEC C1, C2).
+    None,
+    /// The PF is bound to this driver: its device, registered and alive for
+    /// as long as the VF is.
+    Ours(&'a Device<T>),
+    /// The PF is bound to another vfio-pci-core driver, whose token the core
+    /// keeps.
+    Other,
+}
+
+/// The reference `pdev` of a raw `struct pci_dev`.
 ///
-/// # Invariants
+/// # Safety
 ///
-/// `self.0` is a valid `struct pci_dev` for as long as the reference lives.
-#[repr(transparent)]
-pub struct PciDev(Opaque<bindings::pci_dev>);
+/// `pdev` must be a valid `struct pci_dev` that stays alive for `'a`.
+unsafe fn pci_device<'a>(pdev: *mut bindings::pci_dev) -> Result<&'a pci::Device> {
+    // SAFETY: `pdev` is valid for `'a` (the caller's guarantee), and so is
+    // the `struct device` embedded in it, whose reference count the
+    // `pci_dev`'s holds above zero.
+    let dev = unsafe { device::Device::from_raw(addr_of_mut!((*pdev).dev)) };
+    <&pci::Device>::try_from(dev)
+}
 
-impl PciDev {
-    /// # Safety
-    ///
-    /// `ptr` must point to a valid `struct pci_dev` that outlives `'a`.
-    pub(crate) unsafe fn from_raw<'a>(ptr: *mut bindings::pci_dev) -> &'a Self {
-        // SAFETY: `PciDev` is a transparent wrapper of `pci_dev`, and the
-        // caller guarantees validity for `'a`.
-        unsafe { &*ptr.cast() }
-    }
-
-    pub(crate) fn as_raw(&self) -> *mut bindings::pci_dev {
-        // `PciDev` is a transparent wrapper of `Opaque<pci_dev>`, which is one
-        // of `pci_dev`; a cast, rather than a call to `Opaque::get` on the
-        // paths of every match().
-        core::ptr::from_ref(self).cast_mut().cast()
-    }
-
-    /// The PCI name, `DDDD:BB:DD.F`.
-    pub fn name(&self) -> &CStr {
-        // SAFETY: `pci_name` returns the device name, a NUL-terminated string
-        // owned by the device, which outlives `self`.
-        unsafe { CStr::from_char_ptr(bindings::vfio_pci_rs_name(self.as_raw())) }
-    }
-
-    /// Whether this is an SR-IOV physical function.
-    pub fn is_physfn(&self) -> bool {
-        // SAFETY: By the type invariant the pointer is valid.
-        unsafe { (*self.as_raw()).is_physfn() != 0 }
-    }
-
-    /// Whether this is an SR-IOV virtual function.
-    pub fn is_virtfn(&self) -> bool {
-        // SAFETY: By the type invariant the pointer is valid.
-        unsafe { (*self.as_raw()).is_virtfn() != 0 }
-    }
-
-    /// The PF of this VF, or the device itself if it is not a VF.
-    pub fn physfn(&self) -> &PciDev {
-        // SAFETY: `pci_physfn` returns the device itself or its PF, which a
-        // VF holds a reference on for its whole life.
-        unsafe { PciDev::from_raw(bindings::vfio_pci_rs_physfn(self.as_raw())) }
-    }
-
-    /// The vendor ID.
-    pub fn vendor_id(&self) -> u16 {
-        // SAFETY: By the type invariant the pointer is valid.
-        unsafe { (*self.as_raw()).vendor }
-    }
-
-    /// The device ID.
-    pub fn device_id(&self) -> u16 {
-        // SAFETY: By the type invariant the pointer is valid.
-        unsafe { (*self.as_raw()).device }
-    }
-
-    /// Logs `msg` on the device at warning level.
-    pub fn warn(&self, msg: &CStr) {
-        // SAFETY: The device is valid and `msg` is NUL-terminated.
-        unsafe { bindings::vfio_pci_rs_warn(self.as_raw(), msg.as_char_ptr()) };
+/// The SR-IOV role of `pdev`, as `vfio_pci_vf_init()` reads it.
+///
+/// # Safety
+///
+/// `pdev` must be a valid `struct pci_dev`.
+unsafe fn sriov(pdev: *const bindings::pci_dev) -> Sriov {
+    // SAFETY: `pdev` is valid (the caller's guarantee); the bits are set by
+    // the PCI core before the device is added and never change after.
+    let (physfn, virtfn) = unsafe { ((*pdev).is_physfn(), (*pdev).is_virtfn()) };
+    if virtfn != 0 {
+        Sriov::Vf
+    } else if physfn != 0 {
+        Sriov::Pf
+    } else {
+        Sriov::None
     }
 }
 
@@ -179,53 +163,38 @@ impl PciDev {
 /// - Once `vfio_device_ops.init` has returned 0, `data` is initialised and
 ///   stays pinned until `vfio_device_ops.release`.
 #[repr(C)]
-pub struct Device<T: Driver> {
+pub(crate) struct Device<T: Driver> {
     core: Opaque<bindings::vfio_pci_core_device>,
     data: T::Data,
 }
 
 impl<T: Driver> Device<T> {
     /// The driver's data for this device.
-    pub fn data(&self) -> &T::Data {
+    pub(crate) fn data(&self) -> &T::Data {
         &self.data
     }
 
-    /// The PCI device.
-    pub fn pdev(&self) -> &PciDev {
-        // SAFETY: `vfio_pci_rs_pdev` returns the `pci_dev` the vfio device was
-        // allocated for, which holds a reference on it until release.
-        unsafe { PciDev::from_raw(bindings::vfio_pci_rs_pdev(self.vfio_device())) }
-    }
-
-    /// Logs `msg` on the PCI device at info level, rate limited (one state
-    /// for every refusal line of the driver, as one `pci_info_ratelimited()`
-    /// call site has in C).
-    ///
-    /// Once the burst of an interval is spent, a line is only counted as
-    /// suppressed, here, without a call: in a flood of refused opens that is
-    /// every line, and a call and its return (with the return thunk of a
-    /// distribution kernel) cost more than the test.  What is printed, and
-    /// the "callbacks suppressed" count, are those of `___ratelimit()`, which
-    /// decides every other case under the state's lock (`shim.c`).
-    #[inline]
-    pub fn info_ratelimited(&self, msg: &CStr) {
-        if refusal_suppressed() {
-            return;
-        }
-        // SAFETY: The vfio device is registered, so its `dev` is a live
-        // `pci_dev`'s; `msg` is NUL-terminated.
-        unsafe { bindings::vfio_pci_rs_info_ratelimited(self.vfio_device(), msg.as_char_ptr()) };
-    }
-
     pub(crate) fn as_core(&self) -> *mut bindings::vfio_pci_core_device {
-        // `core` is at offset 0 (type invariant) and `Opaque<T>` is
-        // transparent over `T`: a cast, not a call to `Opaque::get`.
-        core::ptr::from_ref(self).cast_mut().cast()
+        self.core.get()
     }
 
     fn vfio_device(&self) -> *mut bindings::vfio_device {
         // By the type invariant the vfio_device is at offset 0 of the core.
         self.as_core().cast()
+    }
+
+    /// The `struct pci_dev` this device was allocated for.
+    fn raw_pdev(&self) -> *mut bindings::pci_dev {
+        // SAFETY: The vfio device was allocated for a `pci_dev`, on which it
+        // holds a reference until release.
+        unsafe { bindings::vfio_pci_rs_pdev(self.vfio_device()) }
+    }
+
+    /// The generic device of the PCI device, for `dev_*!` and its name.
+    pub(crate) fn device(&self) -> &device::Device {
+        // SAFETY: `raw_pdev` is a live `pci_dev` for as long as `self` is
+        // (see `raw_pdev`), and so is its embedded `struct device`.
+        unsafe { device::Device::from_raw(addr_of_mut!((*self.raw_pdev()).dev)) }
     }
 
     /// # Safety
@@ -237,22 +206,46 @@ impl<T: Driver> Device<T> {
         unsafe { &*vdev.cast() }
     }
 
-    /// The `Device<T>` that is the driver data of `pdev`, if `pdev` is
-    /// bound to `T`'s `pci_driver`.
-    pub(crate) fn from_pdev(pdev: &PciDev) -> Option<&Self> {
-        // SAFETY: `pdev` is valid.
-        let drv = unsafe { bindings::vfio_pci_rs_dev_driver(pdev.as_raw()) };
-        // Driver names are unique on a bus, so the name identifies our
-        // `pci_driver`, and with it that drvdata is a `Device<T>`.
-        // SAFETY: A bound driver's name is a static string.
-        if drv.is_null() || unsafe { CStr::from_char_ptr((*drv).name) } != T::NAME {
-            return None;
+    /// The PF of this VF, as vfio-pci-core linked it at registration.
+    ///
+    /// The core sets the link, before it registers the VF, to a PF that
+    /// enabled SR-IOV through `vfio_pci_core_sriov_configure()`: a PF whose
+    /// probe completed.  The PF cannot disable SR-IOV, and so cannot be
+    /// removed, while this VF is bound (`pci_disable_sriov()` removes the
+    /// VF first), so the PF device lives at least as long as `self`.
+    pub(crate) fn sriov_pf(&self) -> SriovPf<'_, T> {
+        // SAFETY: The device is registered: the core set the link, or left
+        // it NULL, before that, and never changes it while registered.
+        let pf = unsafe { bindings::vfio_pci_rs_sriov_pf(self.as_core()) };
+        if pf.is_null() {
+            return SriovPf::None;
         }
-        // SAFETY: The device is bound to our driver, whose probe set the
-        // drvdata to a registered `Device<T>`; it stays so until remove.
-        let vdev = unsafe { bindings::dev_get_drvdata(addr_of_mut!((*pdev.as_raw()).dev)) };
-        // SAFETY: As above.
-        NonNull::new(vdev).map(|p| unsafe { Self::from_vfio(p.as_ptr().cast()) })
+        // SAFETY: `pf` is a registered core device (see above), whose
+        // `pci_dev` is bound to the driver that registered it.
+        let pf_pdev = unsafe { bindings::vfio_pci_rs_pdev(pf.cast()) };
+        // Both devices are bound, and stay so for `self`'s lifetime: this
+        // one to `T`'s `pci_driver` (vfio calls us between probe and
+        // remove), the PF to the driver that owns `pf`.  The same driver
+        // means `pf` was allocated by `Device::<T>::alloc`.
+        // SAFETY: Both `pci_dev`s are valid, as said.
+        let same = unsafe {
+            bindings::vfio_pci_rs_dev_driver(pf_pdev)
+                == bindings::vfio_pci_rs_dev_driver(self.raw_pdev())
+        };
+        if !same {
+            return SriovPf::Other;
+        }
+        // SAFETY: `pf` is the registered core device of a `Device<T>` (same
+        // driver, above), alive for as long as `self` (see the doc comment).
+        SriovPf::Ours(unsafe { Self::from_vfio(pf.cast()) })
+    }
+
+    /// Logs `msg` on the device at info level, rate limited with the state
+    /// of `site`, as `pci_info_ratelimited()` does with its call site's.
+    pub(crate) fn info_ratelimited(&self, site: LogSite, msg: &CStr) {
+        // SAFETY: The device is registered, so its `pci_dev` is live; `msg`
+        // is NUL-terminated; `site` is in range (type invariant).
+        unsafe { bindings::vfio_pci_rs_info_ratelimited(self.raw_pdev(), site.0, msg.as_char_ptr()) };
     }
 
     /// Turns on the device for userspace (`vfio_pci_core_enable`).
@@ -261,17 +254,9 @@ impl<T: Driver> Device<T> {
         to_result(unsafe { bindings::vfio_pci_core_enable(self.as_core()) })
     }
 
-    /// Whether vfio-pci-core linked this VF to its PF, i.e. the PF is bound
-    /// to a vfio-pci-core driver that enabled SR-IOV through
-    /// `vfio_pci_core_sriov_configure()`.
-    pub fn core_has_sriov_pf(&self) -> bool {
-        // SAFETY: The device is registered; the field is set at registration.
-        unsafe { bindings::vfio_pci_rs_core_has_sriov_pf(self.as_core()) }
-    }
-
     /// vfio-pci-core's VF token decision.
-    pub fn core_match_token(&self, token: Option<&Uuid>) -> Result {
-        let uuid = token.map(|t| bindings::uuid_t { b: t.0 });
+    pub(crate) fn core_match_token_uuid(&self, token: Option<&UuidBytes>) -> Result {
+        let uuid = token.map(|t| bindings::uuid_t { b: *t });
         let ptr = uuid.as_ref().map_or(core::ptr::null(), core::ptr::from_ref);
         // SAFETY: The device is registered; `ptr` is NULL or valid.
         to_result(unsafe { bindings::vfio_pci_core_match_token_uuid(self.vfio_device(), ptr) })
@@ -279,10 +264,26 @@ impl<T: Driver> Device<T> {
 
     /// vfio-pci-core's SR-IOV enable/disable: keeps the core's PF list,
     /// `sriov_active` and the runtime PM reference right.
-    pub fn core_sriov_configure(&self, nr_virtfn: i32) -> Result<i32> {
+    pub(crate) fn core_sriov_configure(&self, nr_virtfn: i32) -> Result<i32> {
         // SAFETY: The device is registered, and the PCI core holds its lock.
         let ret = unsafe { bindings::vfio_pci_core_sriov_configure(self.as_core(), nr_virtfn) };
         to_result(ret).map(|()| ret)
+    }
+
+    /// `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN`, as vfio-pci-core's
+    /// `vfio_pci_core_feature_token()`: `ENOTTY` on a device without a
+    /// token, the kernel's own `vfio_check_feature()` (SET only, a
+    /// `uuid_t`), then one copy of the token from userspace.
+    fn vf_token_feature(&self, flags: u32, arg: UserPtr, argsz: usize) -> Result<i32> {
+        if !T::has_vf_token(self) {
+            return Err(ENOTTY);
+        }
+        if !check_vf_token_feature(flags, argsz)? {
+            return Ok(0);
+        }
+        let token = UserSlice::new(arg, argsz).reader().read::<UuidBytes>()?;
+        T::set_vf_token(self, &token);
+        Ok(0)
     }
 
     /// `pdev`'s `vfio_device_ops` for `T`.
@@ -290,7 +291,7 @@ impl<T: Driver> Device<T> {
         clippy::disallowed_methods,
         reason = "`as_char_ptr` is not `const`; the cast makes the pointer unsigned"
     )]
-    pub(crate) const OPS: bindings::vfio_device_ops = bindings::vfio_device_ops {
+    const OPS: bindings::vfio_device_ops = bindings::vfio_device_ops {
         name: T::NAME.as_ptr().cast_mut().cast(),
         init: Some(Self::init_callback),
         release: Some(Self::release_callback),
@@ -338,7 +339,13 @@ impl<T: Driver> Device<T> {
     /// Allocates the vfio device for `pdev` and runs `init`.
     ///
     /// Returns the core device with one reference, to be registered.
-    pub(crate) fn alloc(pdev: &PciDev) -> Result<NonNull<bindings::vfio_pci_core_device>> {
+    ///
+    /// # Safety
+    ///
+    /// `pdev` must be a valid `pci_dev`, being probed by `T`'s driver.
+    pub(crate) unsafe fn alloc(
+        pdev: *mut bindings::pci_dev,
+    ) -> Result<NonNull<bindings::vfio_pci_core_device>> {
         const {
             assert!(offset_of!(Self, core) == 0);
             // `_vfio_alloc_device()` uses kvzalloc(), which aligns to at
@@ -350,7 +357,7 @@ impl<T: Driver> Device<T> {
         let raw = unsafe {
             bindings::_vfio_alloc_device(
                 size_of::<Self>(),
-                addr_of_mut!((*pdev.as_raw()).dev),
+                addr_of_mut!((*pdev).dev),
                 const { &Self::OPS },
             )
         };
@@ -361,12 +368,19 @@ impl<T: Driver> Device<T> {
 
     extern "C" fn init_callback(vdev: *mut bindings::vfio_device) -> c_int {
         // SAFETY: vfio calls `init` once, on the zeroed allocation of
-        // `size_of::<Self>()` bytes made by `alloc`, with `vdev->dev` set.
-        let pdev = unsafe { PciDev::from_raw(bindings::vfio_pci_rs_pdev(vdev)) };
+        // `size_of::<Self>()` bytes made by `alloc`, with `vdev->dev` set to
+        // the `pci_dev` being probed.
+        let raw_pdev = unsafe { bindings::vfio_pci_rs_pdev(vdev) };
+        // SAFETY: As above: the `pci_dev` is valid for the call.
+        let (pdev, sriov) = match unsafe { pci_device(raw_pdev) } {
+            // SAFETY: As above.
+            Ok(pdev) => (pdev, unsafe { sriov(raw_pdev) }),
+            Err(e) => return e.to_errno(),
+        };
         let this = vdev.cast::<Self>();
         // SAFETY: `data` lies inside the allocation and is not yet
         // initialised; on error the initialiser leaves nothing behind.
-        let ret = unsafe { T::init(pdev).__init(addr_of_mut!((*this).data)) };
+        let ret = unsafe { T::init(pdev, sriov).__init(addr_of_mut!((*this).data)) };
         if let Err(e) = ret {
             return e.to_errno();
         }
@@ -407,14 +421,14 @@ impl<T: Driver> Device<T> {
         }
         // SAFETY: The core device was enabled just above.
         unsafe { bindings::vfio_pci_core_finish_enable(this.as_core()) };
-        T::opened(this);
+        T::open_device(this);
         0
     }
 
     extern "C" fn close_callback(vdev: *mut bindings::vfio_device) {
         // SAFETY: vfio only closes an open, initialised device.
         let this = unsafe { Self::from_vfio(vdev) };
-        T::closing(this);
+        T::close_device(this);
         // SAFETY: The device is open.
         unsafe { bindings::vfio_pci_core_close_device(vdev) };
     }
@@ -422,20 +436,10 @@ impl<T: Driver> Device<T> {
     extern "C" fn match_callback(vdev: *mut bindings::vfio_device, buf: *mut c_char) -> c_int {
         // SAFETY: vfio calls `match` on registered devices only.
         let this = unsafe { Self::from_vfio(vdev) };
-        // SAFETY: `vdev` is registered, so its `dev` is a live `pci_dev`'s,
-        // whose name is a NUL-terminated string that outlives the call.
-        let name = unsafe { bindings::vfio_pci_rs_vdev_name(vdev) };
-        // vfio asks every device of the group in turn: most are not named.
-        // SAFETY: vfio passes the NUL-terminated string copied from
-        // userspace, valid for the duration of the call; `name` is as above.
-        let Some(name_len) = (unsafe { name_prefix_len(buf, name) }) else {
-            return 0;
-        };
-        // SAFETY: `buf` starts with the `name_len` bytes of the name, none of
-        // them NUL, so `buf + name_len` is inside `buf` or at its NUL, and
-        // what follows is the rest of the same NUL-terminated string.
-        let rest = unsafe { c_bytes(buf.cast::<u8>().add(name_len)) };
-        match T::match_name(this, rest) {
+        // SAFETY: vfio passes the NUL-terminated string it copied from
+        // userspace, valid and unchanged for the duration of the call.
+        let buf = unsafe { CStr::from_char_ptr(buf) };
+        match T::match_device(this, buf) {
             Ok(true) => 1,
             Ok(false) => 0,
             Err(e) => e.to_errno(),
@@ -449,8 +453,8 @@ impl<T: Driver> Device<T> {
         // SAFETY: vfio calls this on registered devices only.
         let this = unsafe { Self::from_vfio(vdev) };
         // SAFETY: `uuid` is NULL or points to the 16 bytes vfio copied in.
-        let token = unsafe { uuid.cast::<[u8; 16]>().as_ref() }.map(|b| Uuid(*b));
-        match T::match_token(this, token.as_ref()) {
+        let token = unsafe { uuid.as_ref() }.map(|u| &u.b);
+        match T::match_token_uuid(this, token) {
             Ok(()) => 0,
             Err(e) => e.to_errno(),
         }
@@ -470,107 +474,44 @@ impl<T: Driver> Device<T> {
         }
         // SAFETY: vfio calls this on registered devices only.
         let this = unsafe { Self::from_vfio(vdev) };
-        match T::vf_token_feature(this, flags, UserPtr::from_ptr(arg), argsz) {
+        match this.vf_token_feature(flags, UserPtr::from_ptr(arg), argsz) {
             Ok(v) => v,
             Err(e) => e.to_errno(),
         }
     }
 }
 
-/// Whether a refusal line now would be suppressed by its rate limit, the
-/// state `vfio_pci_rs_refusal_rs` of `shim.c`; if so, counts it as
-/// suppressed, as `ratelimit_state_inc_miss()` does.
-///
-/// The test is `___ratelimit()`'s for an initialised state whose burst is
-/// spent and whose interval has not expired, on values read without the
-/// lock: a stale value only sends the line on to `___ratelimit()`, which
-/// decides under the lock, or counts a line as suppressed that a racing
-/// caller is about to make printable, which `___ratelimit()` itself does
-/// when its lock is contended.  Loads and the increment are plain
-/// `core` atomics, which compile to the instructions of `READ_ONCE()` and
-/// `atomic_inc()`; the kernel crate's `Atomic` calls a C helper for each,
-/// a real call in a kernel built without helper inlining.
-#[inline(always)]
-fn refusal_suppressed() -> bool {
-    use core::sync::atomic::{AtomicI32, AtomicU32, AtomicUsize, Ordering::Relaxed};
-
-    let rs = &raw mut bindings::vfio_pci_rs_refusal_rs;
-    // SAFETY: `rs` is a static of this module, valid for its whole life.
-    // Its fields are written by `___ratelimit()` under the state's lock and
-    // read without it (`READ_ONCE()`); `rs_n_left` and `missed` are
-    // `atomic_t`, only ever changed atomically.  `jiffies` is the kernel's,
-    // always valid, changed by the timer tick.  The atomic types have the
-    // size and alignment of the fields they are made from.
-    unsafe {
-        let flags = AtomicU32::from_ptr(&raw mut (*rs).flags).load(Relaxed);
-        if flags & bindings::VFIO_PCI_RS_RATELIMIT_INITIALIZED == 0
-            || AtomicI32::from_ptr(&raw mut (*rs).rs_n_left.counter).load(Relaxed) > 0
-        {
-            return false;
-        }
-        let begin = AtomicUsize::from_ptr((&raw mut (*rs).begin).cast()).load(Relaxed);
-        let interval = AtomicI32::from_ptr(&raw mut (*rs).interval).load(Relaxed);
-        let now = AtomicUsize::from_ptr((&raw mut bindings::jiffies).cast()).load(Relaxed);
-        // time_is_after_jiffies(begin + interval): the interval runs on.
-        if (now.wrapping_sub(begin.wrapping_add(interval as usize)) as isize) >= 0 {
-            return false;
-        }
-        AtomicI32::from_ptr(&raw mut (*rs).missed.counter).fetch_add(1, Relaxed);
-    }
-    true
+/// Checks a `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN` request with the kernel's
+/// own `vfio_check_feature()` (SET only, with a `uuid_t`): `Ok(true)` to go
+/// on and copy the token, `Ok(false)` for a PROBE (answered 0).
+pub(crate) fn check_vf_token_feature(flags: u32, argsz: usize) -> Result<bool> {
+    // SAFETY: A plain function of its arguments.
+    let ret = unsafe {
+        bindings::vfio_pci_rs_check_feature(
+            flags,
+            argsz,
+            bindings::VFIO_DEVICE_FEATURE_SET,
+            size_of::<UuidBytes>(),
+        )
+    };
+    to_result(ret).map(|()| ret == 1)
 }
 
-/// The length of the C string `name` if the C string `buf` starts with it
-/// followed by a space or its end, i.e. may name the device called `name`
-/// (SPEC A1, A2); `None` otherwise.
+/// A call site of a rate-limited log line: the index of its own
+/// `ratelimit_state` in the shim, as `pci_info_ratelimited()` has one per
+/// call site in C, so that a flood of one line cannot hide another.
 ///
-/// Compares byte by byte and stops at the first difference, like `strncmp()`
-/// in `vfio_pci_core_match()`, so that a string naming another device costs
-/// no more than the common prefix, and neither string is measured first.
+/// # Invariants
 ///
-/// # Safety
-///
-/// `buf` and `name` must point to NUL-terminated strings.
-#[inline(always)]
-unsafe fn name_prefix_len(buf: *const c_char, name: *const c_char) -> Option<usize> {
-    let (b, n) = (buf.cast::<u8>(), name.cast::<u8>());
-    let mut i = 0;
-    loop {
-        // SAFETY: Every byte of `name` before `i` was not NUL, so `n + i` is
-        // inside `name` or at its NUL; every byte of `buf` before `i` equalled
-        // the one of `name`, so was not NUL either: `b + i` is inside `buf` or
-        // at its NUL.
-        let (bc, nc) = unsafe { (*b.add(i), *n.add(i)) };
-        if nc == 0 {
-            return matches!(bc, b' ' | 0).then_some(i);
-        }
-        if bc != nc {
-            return None;
-        }
-        // Neither byte is NUL (`bc == nc != 0`): both strings go on, and
-        // a string in memory is shorter than `usize::MAX`.
-        i = i.wrapping_add(1);
-    }
-}
+/// The index is below `VFIO_PCI_RS_REFUSAL_SITES`.
+#[derive(Clone, Copy)]
+pub(crate) struct LogSite(u32);
 
-/// The bytes of the C string at `s`, without its NUL.
-///
-/// Measured inline: the rest of a device string is a few dozen bytes, and a
-/// call to `strlen()` (which `CStr::from_char_ptr` makes) costs more there.
-///
-/// # Safety
-///
-/// `s` must point to a NUL-terminated string that is valid and unchanged for
-/// `'a`.
-#[inline(always)]
-unsafe fn c_bytes<'a>(s: *const u8) -> &'a [u8] {
-    let mut len = 0;
-    // SAFETY: Every byte before `len` was not NUL, so `s + len` is inside
-    // the string or at its NUL.
-    while unsafe { *s.add(len) } != 0 {
-        // A string in memory is shorter than `usize::MAX`: no check.
-        len = len.wrapping_add(1);
+impl LogSite {
+    /// Site `index`; a `const` out of range fails to compile.
+    pub(crate) const fn new(index: u32) -> Self {
+        assert!(index < bindings::VFIO_PCI_RS_REFUSAL_SITES);
+        // INVARIANT: Checked just above.
+        Self(index)
     }
-    // SAFETY: The `len` bytes at `s` are the string's, valid for `'a`.
-    unsafe { core::slice::from_raw_parts(s, len) }
 }

@@ -12,53 +12,78 @@
 
 use kernel::{ffi::c_void, types::Opaque};
 
-/// A `bool` module parameter.
+use super::bindings;
+
+/// This module, as the parameter code names it (`THIS_MODULE`).
+fn this_module() -> *mut bindings::module {
+    #[cfg(MODULE)]
+    let module = (&raw const bindings::__this_module).cast_mut();
+    #[cfg(not(MODULE))]
+    let module = core::ptr::null_mut();
+    module
+}
+
+/// A `bool` module parameter, writable through sysfs if its permissions say
+/// so.
 ///
 /// # Invariants
 ///
-/// The kernel writes the value only through `param_ops_bool`, one aligned
-/// byte store of 0 or 1 under the parameter lock; readers use a volatile
-/// byte load, so a concurrent sysfs write is seen whole, old or new.
+/// The value is a valid `bool`.  After the module has loaded, the kernel
+/// writes it only through `param_ops_bool`, under the module's parameter
+/// lock (`kernel_param_lock()`, taken by `param_attr_store()`); it is read
+/// under the same lock, so reads and writes never race.
 #[repr(transparent)]
-pub struct BoolParam(Opaque<bool>);
+pub(crate) struct BoolParam(Opaque<bool>);
 
-// SAFETY: See the type invariant: every access is a single byte load or store.
+// SAFETY: Every access after load is under the parameter lock (type invariant).
 unsafe impl Sync for BoolParam {}
 
 impl BoolParam {
     /// A parameter with the value `default` until it is set.
-    pub const fn new(default: bool) -> Self {
+    pub(crate) const fn new(default: bool) -> Self {
         Self(Opaque::new(default))
     }
 
-    /// The current value.
-    pub fn get(&self) -> bool {
-        // SAFETY: The pointer is valid for the static's lifetime; by the type
-        // invariant it always holds a valid `bool`.
-        unsafe { self.0.get().read_volatile() }
+    /// The current value, read under the parameter lock as C code that
+    /// reads a runtime-writable parameter should.  For cold paths: probe,
+    /// `sriov_configure`.
+    pub(crate) fn get(&self) -> bool {
+        let module = this_module();
+        // SAFETY: `module` is this module (or NULL, the lock of built-in
+        // parameters), alive while its code runs.
+        unsafe { bindings::kernel_param_lock(module) };
+        // SAFETY: The pointer is valid for the static's lifetime and holds a
+        // valid `bool`; the lock excludes writers (type invariant).
+        let value = unsafe { self.0.get().read() };
+        // SAFETY: Taken just above.
+        unsafe { bindings::kernel_param_unlock(module) };
+        value
     }
 
     #[doc(hidden)]
-    pub const fn as_arg(&self) -> *mut c_void {
+    pub(crate) const fn as_arg(&self) -> *mut c_void {
         self.0.get().cast()
     }
 }
 
 /// A string module parameter of at most `N - 1` bytes, read at module init.
 ///
+/// [`module_params!`](crate::module_params) declares it only with
+/// permission 0 (a compile-time check), so it has no sysfs file to write.
+///
 /// # Invariants
 ///
 /// The buffer always holds a NUL within its `N` bytes (`param_ops_string`
 /// refuses longer values); it is written only while the module loads.
 #[repr(transparent)]
-pub struct StringParam<const N: usize>(Opaque<[u8; N]>);
+pub(crate) struct StringParam<const N: usize>(Opaque<[u8; N]>);
 
 // SAFETY: Written only at load time, before any reader runs.
 unsafe impl<const N: usize> Sync for StringParam<N> {}
 
 impl<const N: usize> StringParam<N> {
     /// An empty parameter.
-    pub const fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         Self(Opaque::new([0; N]))
     }
 
@@ -66,7 +91,7 @@ impl<const N: usize> StringParam<N> {
     ///
     /// Only valid to call once the module is loaded (from `init` on), when
     /// the parameter is no longer written.
-    pub fn get(&self) -> &[u8] {
+    pub(crate) fn get(&self) -> &[u8] {
         // SAFETY: The buffer is valid for the static's lifetime and, by the
         // type invariant, no longer written.
         let buf = unsafe { &*self.0.get() };
@@ -75,7 +100,7 @@ impl<const N: usize> StringParam<N> {
     }
 
     #[doc(hidden)]
-    pub const fn as_buf(&self) -> *mut u8 {
+    pub(crate) const fn as_buf(&self) -> *mut u8 {
         self.0.get().cast()
     }
 }
@@ -87,7 +112,7 @@ impl<const N: usize> Default for StringParam<N> {
 }
 
 #[doc(hidden)]
-pub const fn modinfo<const N: usize>(s: &str) -> [u8; N] {
+pub(crate) const fn modinfo<const N: usize>(s: &str) -> [u8; N] {
     let bytes = s.as_bytes();
     let mut out = [0u8; N];
     let mut i = 0;
@@ -127,6 +152,9 @@ macro_rules! module_params {
             &raw const $crate::vfio::bindings::param_ops_bool);
     };
     (@one $name:ident, string [$len:literal], $perm:literal, $desc:literal) => {
+        // A string is read once, at init, without a lock: it must have no
+        // sysfs file through which root could change it later.
+        const _: () = assert!($perm == 0, "string parameters must have permission 0");
         #[allow(non_upper_case_globals)]
         pub(crate) static $name: $crate::vfio::param::StringParam<$len> =
             $crate::vfio::param::StringParam::new();

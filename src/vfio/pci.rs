@@ -16,18 +16,29 @@ use kernel::{error::to_result, ffi::c_int, prelude::*, types::Opaque, ThisModule
 
 use super::{
     bindings,
-    device::{Device, Driver, PciDev},
+    device::{Device, Driver},
 };
 
 /// `PCI_ANY_ID`.
 const ANY: u32 = !0;
 
 /// Matches every device, but only through `driver_override`, like vfio-pci.
+#[repr(transparent)]
 struct IdTable([bindings::pci_device_id; 2]);
 
 // SAFETY: Read-only data without pointers.
 unsafe impl Sync for IdTable {}
 
+/// The ID table, `PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_ANY_ID, PCI_ANY_ID)`.
+///
+/// The drop-in build also exports it as `MODULE_DEVICE_TABLE(pci, ...)`
+/// does, so that modpost gives the module C vfio-pci's modalias,
+/// `vfio_pci:v*d*sv*sd*bc*sc*i*`; the default build does not claim it.
+#[cfg_attr(
+    CONFIG_VFIO_PCI_RS_DROP_IN,
+    export_name = concat!("__mod_device_table__", line!(), "__kmod_", crate::modname!(), "__pci__vfio_pci_rs_ids"),
+    used
+)]
 static IDS: IdTable = IdTable([
     bindings::pci_device_id {
         vendor: ANY,
@@ -48,7 +59,7 @@ static IDS: IdTable = IdTable([
 /// # Invariants
 ///
 /// `drv` is registered with the PCI core from `new` until drop.
-pub struct Registration<T: Driver> {
+pub(crate) struct Registration<T: Driver> {
     drv: Pin<KBox<Opaque<bindings::pci_driver>>>,
     _t: PhantomData<T>,
 }
@@ -61,7 +72,7 @@ unsafe impl<T: Driver> Sync for Registration<T> {}
 
 impl<T: Driver> Registration<T> {
     /// Registers the driver; the PCI core probes matching devices at once.
-    pub fn new(module: &'static ThisModule, modname: &'static CStr) -> Result<Self> {
+    pub(crate) fn new(module: &'static ThisModule, modname: &'static CStr) -> Result<Self> {
         let drv = KBox::pin(Opaque::<bindings::pci_driver>::zeroed(), GFP_KERNEL)?;
         let raw = drv.get();
         // SAFETY: `raw` is a zeroed `pci_driver` nobody else knows yet.
@@ -86,18 +97,27 @@ impl<T: Driver> Registration<T> {
         })
     }
 
-    /// Adds a dynamic ID, like writing to `new_id` (the `ids=` parameter).
-    pub fn add_dynid(&self, id: &DynId) -> Result {
+    /// Adds a dynamic ID, like writing to `new_id` (the `ids=` parameter):
+    /// `pci_add_dynid()` with no driver data.
+    pub(crate) fn add_dynid(
+        &self,
+        vendor: u32,
+        device: u32,
+        subvendor: u32,
+        subdevice: u32,
+        class: u32,
+        class_mask: u32,
+    ) -> Result {
         // SAFETY: By the type invariant the driver is registered.
         to_result(unsafe {
             bindings::pci_add_dynid(
                 self.drv.get(),
-                id.vendor,
-                id.device,
-                id.subvendor,
-                id.subdevice,
-                id.class,
-                id.class_mask,
+                vendor,
+                device,
+                subvendor,
+                subdevice,
+                class,
+                class_mask,
                 0,
             )
         })
@@ -107,24 +127,35 @@ impl<T: Driver> Registration<T> {
         pdev: *mut bindings::pci_dev,
         _id: *const bindings::pci_device_id,
     ) -> c_int {
-        // SAFETY: The PCI core passes a valid device for the call.
-        let pdev = unsafe { PciDev::from_raw(pdev) };
-        match Self::probe(pdev) {
+        // SAFETY: The PCI core passes the device it probes with our driver.
+        match unsafe { Self::probe(pdev) } {
             Ok(()) => 0,
             Err(e) => e.to_errno(),
         }
     }
 
-    fn probe(pdev: &PciDev) -> Result {
-        T::probe(pdev)?;
-        let core = Device::<T>::alloc(pdev)?.as_ptr();
-        // SAFETY: `pdev` is being probed by us: its drvdata is ours to set.
-        unsafe { bindings::dev_set_drvdata(addr_of_mut!((*pdev.as_raw()).dev), core.cast()) };
+    /// # Safety
+    ///
+    /// `pdev` must be a valid `pci_dev` being probed by this driver.
+    unsafe fn probe(pdev: *mut bindings::pci_dev) -> Result {
+        // SAFETY: `pdev` is valid for the call, and so is its `struct device`.
+        let dev = unsafe { kernel::device::Device::from_raw(addr_of_mut!((*pdev).dev)) };
+        T::probe(<&kernel::pci::Device>::try_from(dev)?)?;
+        // SAFETY: `pdev` is being probed by `T`'s driver.
+        let core = unsafe { Device::<T>::alloc(pdev) }?.as_ptr();
         // SAFETY: `core` is initialised and not yet registered.
         unsafe { bindings::vfio_pci_rs_set_pci_ops(core) };
+        // vfio-pci-core's runtime PM, AER and VGA paths read the drvdata,
+        // which must be the core device before it registers.  Nothing else
+        // reads it as ours: a VF reaches its PF through the core's link,
+        // which exists only once this probe has completed.
+        // SAFETY: `pdev` is being probed by us: its drvdata is ours to set.
+        unsafe { bindings::dev_set_drvdata(addr_of_mut!((*pdev).dev), core.cast()) };
         // SAFETY: `core` was allocated and initialised by `alloc`.
         let ret = to_result(unsafe { bindings::vfio_pci_core_register_device(core) });
         if ret.is_err() {
+            // SAFETY: `pdev` is still being probed by us.
+            unsafe { bindings::dev_set_drvdata(addr_of_mut!((*pdev).dev), core::ptr::null_mut()) };
             // SAFETY: Drops the reference `alloc` returned; nobody else has one.
             unsafe { bindings::vfio_pci_rs_put_device(core.cast()) };
         }
@@ -143,12 +174,13 @@ impl<T: Driver> Registration<T> {
     }
 
     extern "C" fn sriov_configure_callback(pdev: *mut bindings::pci_dev, nr: c_int) -> c_int {
-        // SAFETY: The PCI core passes a valid, bound device; it holds the
-        // device lock, so the driver stays bound for the call.
-        let pdev = unsafe { PciDev::from_raw(pdev) };
-        let Some(dev) = Device::<T>::from_pdev(pdev) else {
-            return ENODEV.to_errno();
-        };
+        // SAFETY: The PCI core calls this only on a device bound to this
+        // driver, whose probe completed (`sriov_numvfs_store()` checks the
+        // driver under the device lock, which probe holds), and holds the
+        // device lock for the call: the drvdata is our registered device.
+        let core = unsafe { bindings::dev_get_drvdata(addr_of_mut!((*pdev).dev)) };
+        // SAFETY: As above: a `Device<T>`, alive for the call.
+        let dev = unsafe { &*core.cast::<Device<T>>() };
         match T::sriov_configure(dev, nr) {
             Ok(n) => n,
             Err(e) => e.to_errno(),
@@ -162,57 +194,4 @@ impl<T: Driver> Drop for Registration<T> {
         // removes every bound device before it returns.
         unsafe { bindings::pci_unregister_driver(self.drv.get()) };
     }
-}
-
-/// A PCI ID for `pci_add_dynid`, as in vfio-pci's `ids=` parameter:
-/// `vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]`, hex.
-#[derive(Debug, PartialEq, Eq)]
-pub struct DynId {
-    /// Vendor ID.
-    pub vendor: u32,
-    /// Device ID.
-    pub device: u32,
-    /// Subsystem vendor ID, or `PCI_ANY_ID`.
-    pub subvendor: u32,
-    /// Subsystem device ID, or `PCI_ANY_ID`.
-    pub subdevice: u32,
-    /// Class code.
-    pub class: u32,
-    /// Class code mask.
-    pub class_mask: u32,
-}
-
-impl DynId {
-    /// Parses one ID; `None` if it has fewer than two fields, more than six,
-    /// or a field that is not hexadecimal.
-    pub fn parse(text: &[u8]) -> Option<Self> {
-        let mut fields = [ANY, ANY, ANY, ANY, 0, 0];
-        let mut n = 0;
-        for part in text.split(|&b| b == b':') {
-            *fields.get_mut(n)? = parse_hex(part)?;
-            n += 1;
-        }
-        if n < 2 {
-            return None;
-        }
-        let [vendor, device, subvendor, subdevice, class, class_mask] = fields;
-        Some(Self {
-            vendor,
-            device,
-            subvendor,
-            subdevice,
-            class,
-            class_mask,
-        })
-    }
-}
-
-fn parse_hex(s: &[u8]) -> Option<u32> {
-    if s.is_empty() || s.len() > 8 {
-        return None;
-    }
-    s.iter().try_fold(0u32, |acc, &b| {
-        let d = (b as char).to_digit(16)?;
-        Some(acc << 4 | d)
-    })
 }

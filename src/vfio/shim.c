@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * One wrapper per static inline that the Rust side needs; no logic here.
+ * One wrapper per static inline or macro that the Rust side needs; no
+ * logic here.
  */
 #include "vfio_pci_rs.h"
 
@@ -14,25 +15,22 @@ struct pci_dev *vfio_pci_rs_pdev(const struct vfio_device *vdev)
 	return to_pci_dev(vdev->dev);
 }
 
-struct pci_dev *vfio_pci_rs_physfn(struct pci_dev *pdev)
-{
-	return pci_physfn(pdev);
-}
-
 struct pci_driver *vfio_pci_rs_dev_driver(const struct pci_dev *pdev)
 {
 	return pci_dev_driver(pdev);
 }
 
-const char *vfio_pci_rs_name(const struct pci_dev *pdev)
+/* The PF that vfio-pci-core linked this VF to at registration, or NULL. */
+struct vfio_pci_core_device *
+vfio_pci_rs_sriov_pf(const struct vfio_pci_core_device *vdev)
 {
-	return pci_name(pdev);
+	return vdev->sriov_pf_core_dev;
 }
 
-/* The PCI name of a vfio device's pci_dev, in one call for match(). */
-const char *vfio_pci_rs_vdev_name(const struct vfio_device *vdev)
+int vfio_pci_rs_check_feature(u32 flags, size_t argsz, u32 supported_ops,
+			      size_t minsz)
 {
-	return pci_name(to_pci_dev(vdev->dev));
+	return vfio_check_feature(flags, argsz, supported_ops, minsz);
 }
 
 /* Bitfields of the (opaque to Rust) core device, latched at init like vfio-pci. */
@@ -56,31 +54,21 @@ void vfio_pci_rs_set_pci_ops(struct vfio_pci_core_device *vdev)
 	vdev->pci_ops = &vfio_pci_rs_dev_ops;
 }
 
-/* Whether vfio-pci-core linked this VF to a PF of any vfio-pci-core driver. */
-bool vfio_pci_rs_core_has_sriov_pf(const struct vfio_pci_core_device *vdev)
-{
-	return vdev->sriov_pf_core_dev;
-}
-
 /*
- * The refusal log line: pci_info_ratelimited(), a macro with a state per
- * call site, with its one state here, where Rust can see it.  Rust counts a
- * line that is suppressed at once, without calling this (Device::
- * info_ratelimited in src/vfio/device.rs); everything else, and what is
- * printed, is ___ratelimit()'s, under the state's lock; its "callbacks
- * suppressed" line names this function, as before.  It takes the vfio
- * device and finds the pci_dev only to print: one call from Rust.
+ * pci_info_ratelimited(), whose state is per call site, with the states of
+ * the Rust call sites here: site < VFIO_PCI_RS_REFUSAL_SITES, checked at
+ * compile time on the Rust side.
  */
-DEFINE_RATELIMIT_STATE(vfio_pci_rs_refusal_rs, DEFAULT_RATELIMIT_INTERVAL,
-		       DEFAULT_RATELIMIT_BURST);
+static struct ratelimit_state vfio_pci_rs_refusal_rs[VFIO_PCI_RS_REFUSAL_SITES] = {
+	[0 ... VFIO_PCI_RS_REFUSAL_SITES - 1] =
+		RATELIMIT_STATE_INIT(vfio_pci_rs_refusal_rs,
+				     DEFAULT_RATELIMIT_INTERVAL,
+				     DEFAULT_RATELIMIT_BURST),
+};
 
-void vfio_pci_rs_info_ratelimited(const struct vfio_device *vdev, const char *msg)
+void vfio_pci_rs_info_ratelimited(const struct pci_dev *pdev, unsigned int site,
+				  const char *msg)
 {
-	if (__ratelimit(&vfio_pci_rs_refusal_rs))
-		pci_info(to_pci_dev(vdev->dev), "%s\n", msg);
-}
-
-void vfio_pci_rs_warn(const struct pci_dev *pdev, const char *msg)
-{
-	pci_warn(pdev, "%s\n", msg);
+	if (__ratelimit(&vfio_pci_rs_refusal_rs[site]))
+		pci_info(pdev, "%s\n", msg);
 }
