@@ -13,7 +13,10 @@ use kernel::{
     new_mutex, pci,
     prelude::*,
     str::{BStr, CStr},
-    sync::{Arc, Mutex},
+    sync::{
+        atomic::{AtomicFlag, Relaxed},
+        Arc, Mutex,
+    },
     warn_on,
 };
 
@@ -279,9 +282,13 @@ impl Driver for VfioPciRsDriver {
     }
 
     fn close_device(dev: &Device<Self>) {
+        /// Whether the underflow below has been reported (SPEC 0: once).
+        static UNDERFLOW_WARNED: AtomicFlag = AtomicFlag::new(false);
         if let Some(pf) = Self::owned_pf(dev) {
-            // An underflow would be a bug in the open/close pairing.
-            warn_on!(pf.lock().vf_closed().is_err());
+            // An underflow would be a bug in the open/close pairing: the
+            // count stays at 0 (`vf_closed`), the WARN comes once.
+            let underflow = pf.lock().vf_closed().is_err();
+            warn_on!(underflow && !UNDERFLOW_WARNED.xchg(true, Relaxed));
         }
     }
 
