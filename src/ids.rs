@@ -20,8 +20,6 @@
 //! Like the token policy, this uses only `core`: no kernel crate, no
 //! allocation, no `unsafe`; the host tests build it too.
 
-use core::fmt;
-
 /// `PCI_ANY_ID`.
 pub(crate) const PCI_ANY_ID: u32 = !0;
 
@@ -126,23 +124,6 @@ pub(crate) fn entries(ids: &[u8]) -> impl Iterator<Item = (&[u8], Option<DynId>)
         .map(|id| (id, DynId::parse(id)))
 }
 
-/// A number printed with `{:x}` as C's `%#08x` prints it, as vfio-pci logs
-/// the class: `0x` and zero-padded to 8 characters in all, except 0, which C
-/// prints with no prefix (`00000000`).  (`LowerHex` rather than `Display`:
-/// the kernel's formatting forwards the former for any type.)
-#[derive(Clone, Copy)]
-pub(crate) struct AltHex8(pub(crate) u32);
-
-impl fmt::LowerHex for AltHex8 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0 == 0 {
-            f.write_str("00000000")
-        } else {
-            write!(f, "{:#08x}", self.0)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,16 +204,6 @@ mod tests {
         assert_eq!((wrapped.vendor, wrapped.truncated), (0x8086, true));
         let max = DynId::parse(b"ffffffff:10c9").unwrap();
         assert_eq!((max.vendor, max.truncated), (PCI_ANY_ID, false));
-    }
-
-    #[test]
-    fn class_printed_as_c_alt_hex() {
-        extern crate std;
-        use std::format;
-        assert_eq!(format!("{:x}", AltHex8(0)), "00000000");
-        assert_eq!(format!("{:x}", AltHex8(0x20000)), "0x020000");
-        assert_eq!(format!("{:x}", AltHex8(0xff0000)), "0xff0000");
-        assert_eq!(format!("{:x}", AltHex8(0x1234_5678)), "0x12345678");
     }
 
     #[test]

@@ -390,11 +390,11 @@ impl VfioPciRs {
                 id.class_mask,
             );
             let (v, d, sv, sd) = (id.vendor, id.device, id.subvendor, id.subdevice);
-            let (class, mask) = (ids::AltHex8(id.class), id.class_mask);
+            let (class, mask) = (id.class, id.class_mask);
             match ret {
-                Ok(()) => pr_info!("add [{v:04x}:{d:04x}[{sv:04x}:{sd:04x}]] class {class:x}/{mask:08x}\n"),
+                Ok(()) => pr_info!("add [{v:04x}:{d:04x}[{sv:04x}:{sd:04x}]] class {class:#08x}/{mask:08x}\n"),
                 Err(e) => pr_warn!(
-                    "failed to add dynamic id [{v:04x}:{d:04x}[{sv:04x}:{sd:04x}]] class {class:x}/{mask:08x} ({})\n",
+                    "failed to add dynamic id [{v:04x}:{d:04x}[{sv:04x}:{sd:04x}]] class {class:#08x}/{mask:08x} ({})\n",
                     e.to_errno()
                 ),
             }

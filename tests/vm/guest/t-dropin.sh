@@ -99,6 +99,43 @@ check "ids=8086:10c9 binds both unbound igb PFs to vfio-pci at load" \
 unbind "$pf"
 unbind "$pf2"
 rmmod vfio_pci
+
+# ids= read as C's sscanf("%x:%x:%x:%x:%x:%x") reads it: each form binds
+# exactly the devices C vfio-pci binds, with the same log lines, C's module
+# loaded with the same string in the same boot.  Both are loaded by insmod,
+# whose argument goes to the kernel as given (busybox's modprobe quotes an
+# argument with a space once more).  $pf keeps driver_override=vfio-pci from
+# above, so it binds whatever the ids; $pf2 binds only through them.
+# ids_run LOAD-CMD...: load, print what bound and the module's id lines,
+# unbind, unload.
+ids_run() {
+	local before
+	before=$(dmesg | wc -l)
+	"$@" > /dev/null 2>&1
+	echo "bound $(driver_of "$pf") $(driver_of "$pf2")"
+	dmesg | tail -n +$((before + 1)) |
+		sed -n 's/.*vfio_pci: \(add \[.*\|invalid id string.*\|failed to add.*\)/\1/p'
+	unbind "$pf"
+	unbind "$pf2"
+	rmmod vfio_pci
+}
+for ids in "0x8086:0x10c9" "8086:10ca, 8086:10c9" "8086:10c9:" \
+	"8086:10c9:ffffffff:ffffffff:0:0:7" "8086:10c9:1af4:1100" \
+	"8086 :10c9" "x8086:10c9,,8086:10c9" "100008086:10c9"; do
+	c=$(ids_run insmod "$cvfio" "ids=\"$ids\"")
+	r=$(ids_run insmod "$ours_ko" "ids=\"$ids\"")
+	echo "$c" | sed "s/^/# C ids=$ids: /"
+	if [ "$c" = "$r" ] && [ -n "$c" ]; then ok "ids=\"$ids\": the same devices and lines as C vfio-pci"
+	else not_ok "ids=\"$ids\": the same devices and lines as C vfio-pci (ours: $r)"; fi
+done
+before=$(dmesg | wc -l)
+ids_run modprobe vfio-pci "ids=100008086:10c9,100008086:10c9" > /dev/null
+trunc=$(dmesg | tail -n +$((before + 1)) | grep -c "wider than 32 bits")
+check "a number wider than 32 bits is cut as in C, and said once ($trunc)" [ "$trunc" = 1 ]
+check "the drop-in carries C vfio-pci's modalias ($(modinfo -F alias "$ours_ko"))" \
+	[ "$(modinfo -F alias "$ours_ko")" = "$(modinfo -F alias "$cvfio")" -a \
+	  "$(modinfo -F alias "$cvfio")" = "vfio_pci:v*d*sv*sd*bc*sc*i*" ]
+
 modprobe vfio-pci nointxmask=1 disable_idle_d3=1
 check "nointxmask and disable_idle_d3 are taken and read Y" \
 	sh -c "[ \"\$(cat $PARAMS/nointxmask)\" = Y ] && [ \"\$(cat $PARAMS/disable_idle_d3)\" = Y ]"
