@@ -240,8 +240,8 @@ reason "truncated vf_token" "3 reason: truncated option" --raw "$vf vf_token=zz"
 reason "malformed vf_token" "3 reason: malformed option" --raw "$vf vf_token=52ac9bff+3a88-4fbd-901a-0d767c3b6c97" "$vf"
 reason "unknown option" "3 reason: unknown option" --raw "$vf foo=1" "$vf"
 
-# The line is rate limited (10 a window of 5 s, one state for every
-# refusal): a flood prints the burst and counts the rest, which the next
+# The line is rate limited (10 a window of 5 s, a state per reason): a
+# flood prints the burst and counts the rest, which the next
 # window reports ("N callbacks suppressed", from ___ratelimit()).
 BADSTR="$vf vf_token=52ac9bff+3a88-4fbd-901a-0d767c3b6c97"
 sleep 6	# a new window
@@ -249,6 +249,12 @@ n0=$(dmesg | grep -c "$DRV .*: malformed vf_token")
 vfio-bench open 200 "$vf" "$BADSTR" EINVAL > /dev/null
 printed=$(($(dmesg | grep -c "$DRV .*: malformed vf_token") - n0))
 check "3 a flood of 200 refusals prints the burst of 10 lines ($printed)" [ "$printed" = 10 ]
+# One rate limit per reason, as C has one per call site: the flood of one
+# reason leaves another's line printed, in the same window.
+n0=$(dmesg | grep -c "$DRV .*: VF token required")
+vfio-open "$vf" > /dev/null 2>&1
+n1=$(dmesg | grep -c "$DRV .*: VF token required")
+check "3 and another reason is still printed in that window ($((n1 - n0)))" [ $((n1 - n0)) = 1 ]
 sleep 6
 reason "malformed vf_token" "3 the next window prints the line again" --raw "$BADSTR" "$vf"
 got=$(dmesg | sed -n 's/.*vfio_pci_rs_info_ratelimited: \([0-9]*\) callbacks suppressed.*/\1/p' | tail -n1)
