@@ -20,8 +20,10 @@ check "PF is unbound after load (override-only ID table)" [ "$(driver_of "$pf")"
 check "PF binds through driver_override" bind "$pf" vfio-pci-rs
 check "PF has a vfio group node" [ -c "/dev/vfio/$(group_of "$pf")" ]
 check "PF has a vfio cdev" [ -n "$(ls "/sys/bus/pci/devices/$pf/vfio-dev/" 2>/dev/null)" ]
+# One condition: "check ... [ ] && [ ]" would leave the second test
+# outside the case, its failure unseen.
 check "enable_sriov is 0644 and off by default" \
-	[ "$(stat -c %a $params/enable_sriov)" = 644 ] && [ "$(cat $params/enable_sriov)" = N ]
+	[ "$(stat -c %a $params/enable_sriov):$(cat $params/enable_sriov)" = 644:N ]
 expect_err "No such file or directory" "sriov_numvfs is ENOENT while enable_sriov=0" \
 	set_numvfs "$pf" 2
 echo 1 > $params/enable_sriov
