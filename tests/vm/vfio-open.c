@@ -12,7 +12,11 @@
  *               "BDF vf_token=UUID"
  * --set-token   after opening, VFIO_DEVICE_FEATURE SET PCI_VF_TOKEN
  * --regions     print the device's regions
- * --hold        keep the device open that many seconds before exiting
+ * --hold        keep the device open that many seconds, or until SIGUSR1,
+ *               then ask the kernel whether the fd still works (a
+ *               VFIO_DEVICE_GET_INFO and a read of the vendor ID from
+ *               config space through it) and print "held BDF: ok (vendor
+ *               0xVVVV)" or "held BDF: EXXX (...)" before closing
  * --raw STRING  pass STRING to VFIO_GROUP_GET_DEVICE_FD as it is
  * --twice       open the device a second time (a second device fd)
  * --feature FLAGS:LEN[:UUID]
@@ -37,6 +41,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -59,6 +64,36 @@ static const char *errname(int e)
 	case ENOENT: return "ENOENT";
 	default: return "E?";
 	}
+}
+
+static volatile sig_atomic_t woken;
+
+static void wake(int sig)
+{
+	(void)sig;
+	woken = 1;
+}
+
+/*
+ * held_check: the held fd still does what a device fd does, as the kernel
+ * answers it: VFIO_DEVICE_GET_INFO, then the vendor ID read from the
+ * config region.  0 or -errno; the vendor ID in *vendor.
+ */
+static int held_check(int fd, unsigned int *vendor)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	struct vfio_region_info r = {
+		.argsz = sizeof(r), .index = VFIO_PCI_CONFIG_REGION_INDEX,
+	};
+	unsigned short v;
+
+	if (ioctl(fd, VFIO_DEVICE_GET_INFO, &info) ||
+	    ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &r))
+		return -errno;
+	if (pread(fd, &v, sizeof(v), r.offset) != sizeof(v))
+		return -(errno ? errno : EIO);
+	*vendor = v;
+	return 0;
 }
 
 static void die(const char *what)
@@ -257,6 +292,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	bdf = argv[optind];
+	if (hold) {
+		/* No SA_RESTART: SIGUSR1 ends the sleep below. */
+		struct sigaction sa = { .sa_handler = wake };
+
+		sigaction(SIGUSR1, &sa, NULL);
+	}
 
 	fd = cdev ? cdev_open(bdf, token) : group_open(bdf, token);
 	if (fd < 0) {
@@ -285,8 +326,20 @@ int main(int argc, char **argv)
 			return 1;
 	}
 	fflush(stdout);
-	if (hold)
-		sleep(hold);
+	if (hold) {
+		unsigned int left = hold, vendor = 0;
+
+		while (left && !woken)
+			left = sleep(left);
+		ret = held_check(fd, &vendor);
+		if (ret)
+			printf("held %s: %s (%s)\n", bdf, errname(-ret), strerror(-ret));
+		else
+			printf("held %s: ok (vendor 0x%04x)\n", bdf, vendor);
+		fflush(stdout);
+		if (ret)
+			return 1;
+	}
 	if (fd2 >= 0)
 		close(fd2);
 	close(fd);

@@ -23,30 +23,37 @@ pf=$(igb_pfs | sed -n 1p)
 mkdir -p /var/run
 
 # testpmd ARGS...: start testpmd with EAL arguments ARGS, list the ports it
-# probed and quit.  The output is in /tmp/testpmd.out.
+# probed and quit.  The output is in /tmp/testpmd.out, its exit status in
+# $tp_rc: 124 when timeout killed it (a hung open or close), above 128 when
+# a signal did.
 testpmd() {
 	dmesg -c > /dev/null
 	printf 'show port summary all\nquit\n' |
 		timeout 180 dpdk-testpmd "$@" -- -i > /tmp/testpmd.out 2>&1
-	echo "testpmd exit $?" >> /tmp/testpmd.out
+	tp_rc=$?
+	echo "testpmd exit $tp_rc" >> /tmp/testpmd.out
 }
-# probed DESC PMD: testpmd probed exactly one port, driven by PMD.
+# probed DESC PMD: testpmd probed exactly one port, driven by PMD, and
+# quit with status 0.
 probed() {
 	if grep -q '^Number of available ports: 1' /tmp/testpmd.out &&
-		grep -qE "^0 .* $2 " /tmp/testpmd.out; then
+		grep -qE "^0 .* $2 " /tmp/testpmd.out && [ "$tp_rc" = 0 ]; then
 		ok "$1"
 	else
 		not_ok "$1"
 		sed 's/^/# /' /tmp/testpmd.out
 	fi
 }
-# refused DESC DEV: testpmd got no port, and the kernel said why for DEV.
+# refused DESC DEV: testpmd got no port, the kernel said why for DEV, and
+# testpmd quit by itself with status 0 (a refused device is not fatal to
+# EAL: testpmd runs on with no port).
 refused() {
 	local why
 	why=$(dmesg | grep "$2" | grep -i token | sed 's/^\[[ 0-9.]*\] //' | sort | uniq -c)
 	echo "$why" | sed 's/^ */# dmesg: /'
 	[ -n "$why" ] || echo "# dmesg: (nothing)"
-	if grep -q '^Number of available ports: 0' /tmp/testpmd.out && [ -n "$why" ]; then
+	if grep -q '^Number of available ports: 0' /tmp/testpmd.out && [ -n "$why" ] &&
+		[ "$tp_rc" = 0 ]; then
 		ok "$1"
 	else
 		not_ok "$1"
@@ -75,11 +82,12 @@ tp() {
 	shift
 	printf '%s\n' "$@" >&$fd
 }
-# tp_quit NAME: quit, and wait for the process (its output is then whole).
+# tp_quit NAME: quit, and wait for the process (its output is then whole);
+# its exit status is in $NAME_rc (124: timeout killed it).
 tp_quit() {
 	tp "$1" quit
 	case $1 in pf) exec 5>&- ;; vf) exec 6>&- ;; esac
-	eval "wait \$${1}_pid"
+	eval "wait \$${1}_pid; ${1}_rc=\$?"
 }
 # mac_of NAME: the MAC address testpmd printed for its port.
 mac_of() {
@@ -130,6 +138,8 @@ packets() {
 	tp vf stop
 	tp_quit vf
 	tp_quit pf
+	check "$label: the PF and VF testpmds quit with status 0 (PF $pf_rc, VF $vf_rc)" \
+		[ "$pf_rc:$vf_rc" = 0:0 ]
 	vtx=$(fwd vf 1 TX) prx=$(fwd pf 1 RX) ptx=$(fwd pf 2 TX) vrx=$(fwd vf 2 RX)
 	echo "# VF->PF: VF sent ${vtx:-?}, PF received ${prx:-?}; PF->VF: PF sent ${ptx:-?}, VF received ${vrx:-?}"
 	if [ "${vtx:-0}" -gt 0 ] && [ "${prx:-0}" -gt 0 ]; then

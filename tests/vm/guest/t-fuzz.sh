@@ -10,7 +10,9 @@
 # (scripts/vm-run --pfs 2 --edu).  TAP.
 #
 #   FUZZ_ITERATIONS  calls per target (default 2000; nine targets)
-#   FUZZ_SECONDS     stop the fuzzer after this long (default 120)
+#   FUZZ_SECONDS     stop the fuzzer after this long (default 400); a
+#                    fuzzer stopped by it did not reach all three phases
+#                    (or ended one early) and fails the suite
 #   FUZZ_SEED        the PRNG seed (default: from the clock, printed)
 . vfio-lib.sh
 
@@ -47,7 +49,7 @@ start=$(date +%s)
 # shellcheck disable=SC2086
 vfio-fuzz --pf "$pf" --vf "$vf" --edu "$edu" --token "$TOKEN" \
 	--other "$pf2" --other "$vfb" --other "$vf2" \
-	--iterations "${FUZZ_ITERATIONS:-2000}" --max-seconds "${FUZZ_SECONDS:-120}" $seed \
+	--iterations "${FUZZ_ITERATIONS:-2000}" --max-seconds "${FUZZ_SECONDS:-400}" $seed \
 	> /tmp/fuzz.out 2>&1
 status=$?
 took=$(($(date +%s) - start))
@@ -56,6 +58,12 @@ summary=$(grep '^fuzz: ' /tmp/fuzz.out)
 check "the fuzzer exits 0 (${took}s)" [ "$status" = 0 ]
 check "the fuzzer made calls and none was unexpected ($summary)" \
 	sh -c "echo '$summary' | grep -q '^fuzz: [1-9][0-9]* calls, 0 unexpected$'"
+# vfio-fuzz exits 0 when its time limit stops it, even before phases 2
+# and 3: the suite must not pass on phase 1 alone.
+phases=$(grep -c '^# VFIO_\(GROUP_GET_DEVICE_FD\|DEVICE_FEATURE\|DEVICE_BIND_IOMMUFD\) phase: ' /tmp/fuzz.out)
+stopped=$(grep -c '^# stopped at the time limit' /tmp/fuzz.out)
+check "the fuzzer ran all three phases to the end ($phases phases, $stopped stops at the time limit)" \
+	[ "$phases:$stopped" = 3:0 ]
 
 echo "# The token state after fuzzing"
 both ok "the VF opens with the PF's token" --token "$TOKEN" "$vf"

@@ -38,8 +38,14 @@ drivers=$DRV
 if [ "$DRV" != vfio-pci ]; then
 	# The baseline: C vfio-pci, loaded next to us.  In drop-in mode
 	# vfio-pci *is* the driver under test and the C module cannot load.
-	modprobe vfio-pci && echo 1 > /sys/module/vfio_pci/parameters/enable_sriov &&
+	# A case of its own: a baseline that fails to load must not vanish
+	# from the comparison in silence.
+	if modprobe vfio-pci && echo 1 > /sys/module/vfio_pci/parameters/enable_sriov; then
+		ok "the C vfio-pci baseline loads beside $DRV (enable_sriov=1)"
 		drivers="$DRV vfio-pci"
+	else
+		not_ok "the C vfio-pci baseline loads beside $DRV (enable_sriov=1)"
+	fi
 else
 	echo "# drop-in mode: vfio-pci is the driver under test, no C baseline"
 fi

@@ -68,9 +68,10 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
 # na DESC WHY: a case this kernel or build cannot have, printed as
 # "ok N - DESC # SKIP not applicable: WHY".  It is neither passed nor
-# failed: scripts/check and scripts/check-distro count and list this form,
-# and only this form, on its own with WHY (any other SKIP fails).  Never
-# for a case that merely did not work.
+# failed when tests/vm/na-allow lists it (boot, suite, DESC, WHY): the
+# collector (scripts/collect) counts it then, and fails the run for any
+# other n/a, as for any other SKIP.  Never for a case that merely did not
+# work.
 na() { n=$((n + 1)); echo "ok $n - $1 # SKIP not applicable: $2"; }
 tap_end() {
 	echo "1..$n"
