@@ -258,21 +258,23 @@ sleep 6	# a new window
 # Lines are counted after a marker written to the kernel log, not as the
 # difference of two counts: the test kernel's small log buffer drops old
 # lines while the flood is logged.
-since() { dmesg | sed -n "/t-token: $1\$/,\$p"; }
-echo "t-token: flood" > /dev/kmsg
+# The markers carry this run's pid: a boot may run the suite twice
+# (make check-distro-smoke), and the log keeps the first run's lines.
+since() { dmesg | sed -n "/t-token\[$$\]: $1\$/,\$p"; }
+echo "t-token[$$]: flood" > /dev/kmsg
 vfio-bench open 200 "$vf" "$BADSTR" EINVAL > /dev/null
 printed=$(since flood | grep -c "$DRV .*: malformed vf_token")
 check "3 a flood of 200 refusals prints the burst of 10 lines ($printed)" [ "$printed" = 10 ]
 # One rate limit per reason, as C has one per call site: the flood of one
 # reason leaves another's line printed, in the same window.
-echo "t-token: after the flood" > /dev/kmsg
+echo "t-token[$$]: after the flood" > /dev/kmsg
 vfio-open "$vf" > /dev/null 2>&1
 other=$(since "after the flood" | grep -c "$DRV .*: VF token required")
 check "3 and another reason is still printed in that window ($other)" [ "$other" = 1 ]
 sleep 6
 # Counted after a marker, not the last line: the flood's own lines say the
 # same.
-echo "t-token: next window" > /dev/kmsg
+echo "t-token[$$]: next window" > /dev/kmsg
 vfio-open --raw "$BADSTR" "$vf" > /dev/null 2>&1
 again=$(since "next window" | grep -c "$DRV .*: malformed vf_token")
 check "3 the next window prints the line again ($again)" [ "$again" = 1 ]
