@@ -63,14 +63,16 @@ fn scan_hex(s: &[u8]) -> Option<(u64, bool, &[u8])> {
         _ => s,
     };
     let digits = s.iter().take_while(|b| b.is_ascii_hexdigit()).count();
-    let (value, wrapped) = s[..digits].iter().fold((0u64, false), |(acc, wrapped), &b| {
-        // `is_ascii_hexdigit()` held, so `to_digit(16)` is `Some`.
-        let d = u64::from((b as char).to_digit(16).unwrap_or(0));
-        (
-            acc.wrapping_mul(16).wrapping_add(d),
-            wrapped || acc > (u64::MAX - d) / 16,
-        )
-    });
+    let (value, wrapped) = s[..digits]
+        .iter()
+        .fold((0u64, false), |(acc, wrapped), &b| {
+            // `is_ascii_hexdigit()` held, so `to_digit(16)` is `Some`.
+            let d = u64::from((b as char).to_digit(16).unwrap_or(0));
+            (
+                acc.wrapping_mul(16).wrapping_add(d),
+                wrapped || acc > (u64::MAX - d) / 16,
+            )
+        });
     Some((value, wrapped, &s[digits..]))
 }
 

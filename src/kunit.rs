@@ -52,7 +52,10 @@ mod tests {
 
     #[test]
     fn uuid_has_uuid_t_layout() {
-        assert_eq!(core::mem::size_of::<bindings::uuid_t>(), core::mem::size_of::<Uuid>());
+        assert_eq!(
+            core::mem::size_of::<bindings::uuid_t>(),
+            core::mem::size_of::<Uuid>()
+        );
         assert_eq!(core::mem::align_of::<bindings::uuid_t>(), 1);
     }
 
@@ -104,10 +107,7 @@ mod tests {
         assert!(pf.matches(&t1));
         // C5 / C3.
         assert_eq!(decide(Opener::Vf { pf: &pf }, Some(&t1)), Ok(()));
-        assert_eq!(
-            decide(Opener::Vf { pf: &pf }, None),
-            Err(Deny::Required)
-        );
+        assert_eq!(decide(Opener::Vf { pf: &pf }, None), Err(Deny::Required));
         // C6: with a VF user the PF needs the token too.
         pf.vf_opened();
         assert_eq!(

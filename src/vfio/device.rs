@@ -245,7 +245,9 @@ impl<T: Driver> Device<T> {
     pub(crate) fn info_ratelimited(&self, site: LogSite, msg: &CStr) {
         // SAFETY: The device is registered, so its `pci_dev` is live; `msg`
         // is NUL-terminated; `site` is in range (type invariant).
-        unsafe { bindings::vfio_pci_rs_info_ratelimited(self.raw_pdev(), site.0, msg.as_char_ptr()) };
+        unsafe {
+            bindings::vfio_pci_rs_info_ratelimited(self.raw_pdev(), site.0, msg.as_char_ptr())
+        };
     }
 
     /// Turns on the device for userspace (`vfio_pci_core_enable`).

@@ -46,20 +46,20 @@
 use std::{prelude::rust_2021::*, vec};
 
 use super::oracle::{self, upstream_match};
-use proptest::prelude::*;
 use crate::token::{
     decide,
-    token_required,
+    decision::Underflow,
     parse_match,
+    token_required,
     Deny,
     Errno,
     Match,
     MatchError,
     Opener,
     PfToken,
-    decision::Underflow,
     Uuid, //
 };
+use proptest::prelude::*;
 
 const NAME: &[u8] = b"0000:03:10.2";
 const TOKEN_TEXT: &[u8] = b"bd8d9d2b-5a5f-4f5a-a211-f591514ba1f3";
@@ -356,16 +356,10 @@ fn c2_vf_unowned_pf_token_given() {
 #[test]
 fn c3_vf_owned_pf_no_token() {
     let pf = pf_token(0);
-    assert_eq!(
-        decide(Opener::Vf { pf: &pf }, None),
-        Err(Deny::Required)
-    );
+    assert_eq!(decide(Opener::Vf { pf: &pf }, None), Err(Deny::Required));
     assert_eq!(Deny::Required.errno(), Errno::Access);
     let pf = pf_token(2);
-    assert_eq!(
-        decide(Opener::Vf { pf: &pf }, None),
-        Err(Deny::Required)
-    );
+    assert_eq!(decide(Opener::Vf { pf: &pf }, None), Err(Deny::Required));
 }
 
 #[test]
