@@ -381,16 +381,16 @@ impl VfioPciRs {
                 );
                 warned = true;
             }
-            let ret = reg.add_dynid(
-                id.vendor,
-                id.device,
-                id.subvendor,
-                id.subdevice,
-                id.class,
-                id.class_mask,
-            );
-            let (v, d, sv, sd) = (id.vendor, id.device, id.subvendor, id.subdevice);
-            let (class, mask) = (id.class, id.class_mask);
+            let ids::DynId {
+                vendor: v,
+                device: d,
+                subvendor: sv,
+                subdevice: sd,
+                class,
+                class_mask: mask,
+                ..
+            } = id;
+            let ret = reg.add_dynid(v, d, sv, sd, class, mask);
             match ret {
                 Ok(()) => pr_info!("add [{v:04x}:{d:04x}[{sv:04x}:{sd:04x}]] class {class:#08x}/{mask:08x}\n"),
                 Err(e) => pr_warn!(

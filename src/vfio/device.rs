@@ -127,7 +127,7 @@ pub(crate) enum SriovPf<'a, T: Driver> {
 /// # Safety
 ///
 /// `pdev` must be a valid `struct pci_dev` that stays alive for `'a`.
-unsafe fn pci_device<'a>(pdev: *mut bindings::pci_dev) -> Result<&'a pci::Device> {
+pub(crate) unsafe fn pci_device<'a>(pdev: *mut bindings::pci_dev) -> Result<&'a pci::Device> {
     // SAFETY: `pdev` is valid for `'a` (the caller's guarantee), and so is
     // the `struct device` embedded in it, whose reference count the
     // `pci_dev`'s holds above zero.

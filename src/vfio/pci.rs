@@ -16,7 +16,7 @@ use kernel::{error::to_result, ffi::c_int, prelude::*, types::Opaque, ThisModule
 
 use super::{
     bindings,
-    device::{Device, Driver},
+    device::{pci_device, Device, Driver},
 };
 
 /// `PCI_ANY_ID`.
@@ -138,9 +138,8 @@ impl<T: Driver> Registration<T> {
     ///
     /// `pdev` must be a valid `pci_dev` being probed by this driver.
     unsafe fn probe(pdev: *mut bindings::pci_dev) -> Result {
-        // SAFETY: `pdev` is valid for the call, and so is its `struct device`.
-        let dev = unsafe { kernel::device::Device::from_raw(addr_of_mut!((*pdev).dev)) };
-        T::probe(<&kernel::pci::Device>::try_from(dev)?)?;
+        // SAFETY: `pdev` is valid for the call.
+        T::probe(unsafe { pci_device(pdev) }?)?;
         // SAFETY: `pdev` is being probed by `T`'s driver.
         let core = unsafe { Device::<T>::alloc(pdev) }?.as_ptr();
         // SAFETY: `core` is initialised and not yet registered.
