@@ -51,14 +51,21 @@ round() {
 	[ "$pfp" = cdev ] && c_pf=--cdev
 	[ "$vfp" = cdev ] && c_vf=--cdev
 	echo "# $err: PF open on the $pfp path, VF on the $vfp path"
-	vfio-events $c_vf --token "$T1" --until req --timeout 90 "$vf" > /tmp/aer-vf.out 2>&1 &
+	# The VF user holds the device until it is killed below: a timeout
+	# of its own would let it close while the PF cases still count on it
+	# (CI once saw the PF take over 120 s, the VF user's 90 s ran out, and
+	# C6/C7 then opened the PF without a token, rightly: nothing was open).
+	vfio-events $c_vf --token "$T1" --until req --timeout 86400 "$vf" > /tmp/aer-vf.out 2>&1 &
 	vfh=$!
 	# An open resets the device: on the debug kernel under TCG, with the
 	# host busy, that took over 30 s once.  The wait ends at the line.
-	check "AER $err: VF open, eventfds armed [$vfp]" wait_grep /tmp/aer-vf.out '^armed' 120
-	vfio-events $c_pf --token "$T1" --until err --timeout 60 "$pf" > /tmp/aer-pf.out 2>&1 &
+	check_show /tmp/aer-vf.out "AER $err: VF open, eventfds armed [$vfp]" \
+		wait_grep /tmp/aer-vf.out '^armed' 300
+	# The PF user's timeout counts from "armed": the injection follows.
+	vfio-events $c_pf --token "$T1" --until err --timeout 300 "$pf" > /tmp/aer-pf.out 2>&1 &
 	pfh=$!
-	check "AER $err: PF open with the token (C8), eventfds armed [$pfp]" wait_grep /tmp/aer-pf.out '^armed' 120
+	check_show /tmp/aer-pf.out "AER $err: PF open with the token (C8), eventfds armed [$pfp]" \
+		wait_grep /tmp/aer-pf.out '^armed' 300
 	error_reporting_on "$pf"
 	out=$(vm-monitor "pcie_aer_inject_error rp0 $err" 2>&1)
 	check "AER $err: injected on rp0, pf0's root port ($out)" sh -c "echo '$out' | grep -q '^OK id: rp0'"
@@ -69,8 +76,9 @@ round() {
 	check "AER $err: the VF answers config reads after recovery" \
 		wait_grep /tmp/aer-vf.out "^config $vf: 8086:10ca"
 	wait $pfh
-	check "AER $err: the PF user exited cleanly" [ $? = 0 ]
+	check_show /tmp/aer-pf.out "AER $err: the PF user exited cleanly" [ $? = 0 ]
 	# The VF is still open: vf_users must still be 1, the token T1.
+	check_show /tmp/aer-vf.out "AER $err: the VF user still holds the VF" kill -0 "$vfh"
 	both EACCES "AER $err: C6 PF without a token while the VF is open" "$pf"
 	expect_open EACCES "AER $err: C7 PF with a wrong token while the VF is open" --token "$T2" "$pf"
 	both ok "AER $err: C8 PF with the token while the VF is open" --token "$T1" "$pf"

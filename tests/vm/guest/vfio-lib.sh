@@ -78,11 +78,23 @@ tap_end() {
 	[ "$fails" = 0 ]
 }
 
-# check DESC CMD...: one case, passed when CMD succeeds.
+# check DESC CMD...: one case, passed when CMD succeeds; returns CMD's
+# verdict too.
 check() {
 	local desc=$1
 	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+	if "$@"; then ok "$desc"; else not_ok "$desc"; return 1; fi
+}
+
+# check_show FILE DESC CMD...: check, and when it fails, FILE (a holder's
+# output) as TAP diagnostics, so that the log says what the holder saw.
+check_show() {
+	local file=$1
+	shift
+	if ! check "$@"; then
+		sed 's/^/# /' "$file" 2> /dev/null | tail -n 20
+		return 1
+	fi
 }
 
 # expect_open WANT DESC VFIO-OPEN-ARGS...: the open ends in WANT (ok, EACCES...)
