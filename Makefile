@@ -25,6 +25,9 @@
 #   make check-distro-smoke  its CI share: make distro, one boot, t-token.sh
 #                   beside C vfio-pci and on the drop-in
 #   make check-dkms DKMS and make install of it, in the Debian 13 build root
+#   make patches    the in-tree patch series in out/patches/ (against Debian's
+#                   linux-source-7.3), checked with git am, checkpatch.pl
+#                   --strict and rustfmt (Documentation/vfio-pci-rs-intree.rst)
 #   make install / uninstall  the module of $(KDIR) into (from)
 #                   /lib/modules/<release>/updates/, then depmod; with
 #                   DROP_IN=1, vfio-pci.ko there takes C vfio-pci's place
@@ -103,6 +106,11 @@ bench: setup
 bench-distro: setup
 	scripts/bench --distro --fast-only
 
+# The in-tree series, generated from this tree; not part of make check or CI.
+patches:
+	scripts/patches
+
+.PHONY: patches
 .PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke check-kcsan check-faults check-faults-smoke stall-rate fuzz bench bench-distro
 
 # ---- distribution kernels (Documentation/vfio-pci-rs-kernels.rst) ----

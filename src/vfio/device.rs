@@ -174,6 +174,7 @@ impl<T: Driver> Device<T> {
         &self.data
     }
 
+    /// The `struct vfio_pci_core_device`, for vfio-pci-core's functions.
     pub(crate) fn as_core(&self) -> *mut bindings::vfio_pci_core_device {
         self.core.get()
     }
