@@ -9,6 +9,7 @@
 #   make check-debug the VM suite and a longer stress on the debug kernel
 #                   (lockdep, KASAN, kmemleak, ODEBUG, Rust debug assertions)
 #   make check-debug-smoke  its CI share: stress, t-token.sh, kmemleak scan
+#   make check-kcsan  t-race.sh, the stress and t-token.sh on the KCSAN kernel
 #   make check-faults  AER, surprise removal and allocation failures on
 #                   every driver path, on the debug kernel
 #   make fuzz       fuzz the match-string parser (FUZZ_SECONDS=60)
@@ -29,6 +30,9 @@
 #   make check-distro-smoke  its CI share: make distro, one boot, t-token.sh
 #                   beside C vfio-pci and on the drop-in
 #   make check-dkms DKMS and make install of it, in the Debian 13 build root
+#   make patches    the in-tree patch series in out/patches/ (against Debian's
+#                   linux-source-7.3), checked with git am, checkpatch.pl
+#                   --strict and rustfmt (Documentation/vfio-pci-rs-intree.rst)
 #   make install / uninstall  the module of $(KDIR) into (from)
 #                   /lib/modules/<release>/updates/, then depmod; with
 #                   DROP_IN=1, vfio-pci.ko there takes C vfio-pci's place
@@ -81,6 +85,11 @@ check-debug: setup
 check-debug-smoke: setup
 	scripts/check --debug --smoke
 
+# The KCSAN kernel (tests/vm/kernel-kcsan.config): t-race, t-stress and
+# t-token; a data race report naming vfio fails.  Not in CI.
+check-kcsan: setup
+	scripts/check --kcsan
+
 # Fault tests (Documentation/vfio-pci-rs-faults.rst).  The smoke share, CI's:
 # AER and surprise removal on the test kernel.  stall-rate: how often a
 # TCG guest stalls (N boots per TCG mode).
@@ -113,7 +122,12 @@ bench: setup
 bench-distro: setup
 	scripts/bench --distro --fast-only
 
-.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke check-faults check-faults-smoke stall-rate fuzz mutants mutants-host mutants-driver bench bench-distro
+# The in-tree series, generated from this tree; not part of make check or CI.
+patches:
+	scripts/patches
+
+.PHONY: patches
+.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke check-kcsan check-faults check-faults-smoke stall-rate fuzz mutants mutants-host mutants-driver bench bench-distro
 
 # ---- distribution kernels (Documentation/vfio-pci-rs-kernels.rst) ----
 distro: setup

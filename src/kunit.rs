@@ -20,7 +20,7 @@ use crate::token::{
 };
 use crate::vfio::{
     bindings,
-    device::check_vf_token_feature,
+    device::{check_vf_token_feature, kernel_check_feature},
     uuid::{kernel_uuid_parse, random_uuid},
 };
 
@@ -126,8 +126,7 @@ mod tests {
 
     #[test]
     fn feature_check_is_the_kernels() {
-        // SPEC section 4 as the vfio layer asks the kernel's own
-        // vfio_check_feature(): true = copy the token, false = PROBE.
+        // SPEC section 4: true = copy the token, false = PROBE.
         let (g, s, p) = (
             bindings::VFIO_DEVICE_FEATURE_GET,
             bindings::VFIO_DEVICE_FEATURE_SET,
@@ -140,5 +139,22 @@ mod tests {
         assert_eq!(check_vf_token_feature(p | s, 0), Ok(false));
         assert_eq!(check_vf_token_feature(p, 0), Ok(false));
         assert_eq!(check_vf_token_feature(0, 16), Err(EINVAL));
+        // And the kernel's own vfio_check_feature() on every combination
+        // of GET, SET and PROBE, with and without the feature's index, and
+        // payloads around the size of a uuid_t.
+        let index = bindings::VFIO_DEVICE_FEATURE_PCI_VF_TOKEN;
+        for bits in 0..8u32 {
+            let ops = (if bits & 1 != 0 { g } else { 0 })
+                | (if bits & 2 != 0 { s } else { 0 })
+                | (if bits & 4 != 0 { p } else { 0 });
+            for flags in [ops, ops | index] {
+                for argsz in [0, 15, 16, 17, usize::MAX] {
+                    assert_eq!(
+                        check_vf_token_feature(flags, argsz),
+                        kernel_check_feature(flags, argsz)
+                    );
+                }
+            }
+        }
     }
 }

@@ -102,10 +102,13 @@ fn skip_spaces(s: &[u8]) -> &[u8] {
 ///   spaces. The only option is `vf_token=` followed by exactly 36 bytes of
 ///   UUID text, at most once. Anything else is a [`MatchError`].
 pub(crate) fn parse_match(dev_name: &[u8], buf: &[u8]) -> Result<Match, MatchError> {
-    let Some(rest) = c_str(buf).strip_prefix(c_str(dev_name)) else {
+    // The name has no NUL, so a `buf` that starts with it has its first
+    // NUL (its end) after it: comparing first leaves "not me", the answer
+    // of every other device of a group, to the bytes of the name alone.
+    let Some(rest) = buf.strip_prefix(c_str(dev_name)) else {
         return Ok(Match::NotThisDevice);
     };
-    parse_after_name(rest)
+    parse_after_name(c_str(rest))
 }
 
 /// [`parse_match`] of a string that starts with the device's name, given

@@ -174,6 +174,7 @@ impl<T: Driver> Device<T> {
         &self.data
     }
 
+    /// The `struct vfio_pci_core_device`, for vfio-pci-core's functions.
     pub(crate) fn as_core(&self) -> *mut bindings::vfio_pci_core_device {
         self.core.get()
     }
@@ -483,10 +484,40 @@ impl<T: Driver> Device<T> {
     }
 }
 
-/// Checks a `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN` request with the kernel's
-/// own `vfio_check_feature()` (SET only, with a `uuid_t`): `Ok(true)` to go
-/// on and copy the token, `Ok(false)` for a PROBE (answered 0).
+/// Checks a `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN` request as the kernel's
+/// `vfio_check_feature()` does for a feature that supports SET only, with a
+/// `uuid_t` payload: `Ok(true)` to go on and copy the token, `Ok(false)`
+/// for a PROBE (answered 0).
+///
+/// `vfio_check_feature()` is a `static inline` of `<linux/vfio.h>` whose
+/// rules are UAPI (`VFIO_DEVICE_FEATURE` in `<uapi/linux/vfio.h>`), so the
+/// abstraction states them here rather than pay a call to a C wrapper on
+/// every `VFIO_DEVICE_FEATURE`; KUnit compares the two on every
+/// combination of the flags (`kernel_check_feature()`).
 pub(crate) fn check_vf_token_feature(flags: u32, argsz: usize) -> Result<bool> {
+    use bindings::{
+        VFIO_DEVICE_FEATURE_GET as GET,
+        VFIO_DEVICE_FEATURE_PROBE as PROBE,
+        VFIO_DEVICE_FEATURE_SET as SET, //
+    };
+
+    // GET is not supported; PROBE answers before the other checks.
+    if flags & GET != 0 {
+        return Err(EINVAL);
+    }
+    if flags & PROBE != 0 {
+        return Ok(false);
+    }
+    if flags & SET == 0 || argsz < size_of::<UuidBytes>() {
+        return Err(EINVAL);
+    }
+    Ok(true)
+}
+
+/// The kernel's own `vfio_check_feature()` for a SET-only feature with a
+/// `uuid_t`, for KUnit to hold [`check_vf_token_feature`] against.
+#[cfg(CONFIG_KUNIT)]
+pub(crate) fn kernel_check_feature(flags: u32, argsz: usize) -> Result<bool> {
     // SAFETY: A plain function of its arguments.
     let ret = unsafe {
         bindings::vfio_pci_rs_check_feature(

@@ -184,7 +184,9 @@ macro_rules! module_params {
                     name: if cfg!(MODULE) {
                         ::kernel::c_str!(stringify!($name)).as_ptr().cast()
                     } else {
-                        ::kernel::c_str!(concat!($crate::modname!(), ".", stringify!($name))).as_ptr().cast()
+                        ::kernel::c_str!(concat!($crate::modname!(), ".", stringify!($name)))
+                            .as_ptr()
+                            .cast()
                     },
                     #[cfg(MODULE)]
                     mod_: (&raw const ::kernel::bindings::__this_module).cast_mut(),
@@ -196,7 +198,8 @@ macro_rules! module_params {
                     flags: 0,
                     __bindgen_anon_1: $arg,
                 });
-            const PARMTYPE: &str = concat!("parmtype=", stringify!($name), ":", stringify!($ty), "\0");
+            const PARMTYPE: &str =
+                concat!("parmtype=", stringify!($name), ":", stringify!($ty), "\0");
             const PARM: &str = concat!("parm=", stringify!($name), ":", $desc, "\0");
             #[cfg(MODULE)]
             #[link_section = ".modinfo"]

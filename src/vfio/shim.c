@@ -27,11 +27,14 @@ vfio_pci_rs_sriov_pf(const struct vfio_pci_core_device *vdev)
 	return vdev->sriov_pf_core_dev;
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/* The kernel's feature check, for the KUnit test that holds ours to it. */
 int vfio_pci_rs_check_feature(u32 flags, size_t argsz, u32 supported_ops,
 			      size_t minsz)
 {
 	return vfio_check_feature(flags, argsz, supported_ops, minsz);
 }
+#endif
 
 /* Bitfields of the (opaque to Rust) core device, latched at init like vfio-pci. */
 void vfio_pci_rs_latch_params(struct vfio_pci_core_device *vdev, bool nointxmask,

@@ -48,12 +48,14 @@ check "the PCI driver is named vfio-pci" [ -d /sys/bus/pci/drivers/vfio-pci ]
 check "PF binds through driver_override=vfio-pci" bind "$pf" vfio-pci
 echo 1 > "$PARAMS/enable_sriov"
 set_numvfs "$pf" 2
-all=1
+# Both VFs must be there: a loop over no VF would pass.
+all=1 nvf=0
 for vf in $(vfs_of "$pf"); do
+	nvf=$((nvf + 1))
 	[ "$(cat "/sys/bus/pci/devices/$vf/driver_override")" = vfio-pci ] &&
 		[ "$(driver_of "$vf")" = vfio-pci ] || all=0
 done
-check "new VFs get driver_override=vfio-pci and bind to the drop-in" [ "$all" = 1 ]
+check "new VFs get driver_override=vfio-pci and bind to the drop-in ($nvf of 2 VFs)" [ "$all/$nvf" = 1/2 ]
 set_numvfs "$pf" 0
 unbind "$pf"
 check "rmmod vfio_pci (the drop-in)" rmmod vfio_pci

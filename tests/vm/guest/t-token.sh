@@ -274,7 +274,11 @@ since() { dmesg | sed -n "/t-token\[$$\]: $1\$/,\$p"; }
 echo "t-token[$$]: flood" > /dev/kmsg
 vfio-bench open 200 "$vf" "$BADSTR" EINVAL > /dev/null
 printed=$(since flood | grep -c "$DRV .*: malformed vf_token")
-check "3 a flood of 200 refusals prints the burst of 10 lines ($printed)" [ "$printed" = 10 ]
+# Under TCG the flood may outlast one 5-s window: each window prints its
+# burst of 10 and counts the rest, so what is printed and what is reported
+# suppressed add up to the 200, whatever the number of windows.
+check "3 a flood of 200 refusals prints bursts of 10, not every line ($printed)" \
+	sh -c '[ "$1" -ge 10 ] && [ "$1" -lt 200 ]' _ "$printed"
 # One rate limit per reason, as C has one per call site: the flood of one
 # reason leaves another's line printed, in the same window.
 echo "t-token[$$]: after the flood" > /dev/kmsg
@@ -288,8 +292,9 @@ echo "t-token[$$]: next window" > /dev/kmsg
 vfio-open --raw "$BADSTR" "$vf" > /dev/null 2>&1
 again=$(since "next window" | grep -c "$DRV .*: malformed vf_token")
 check "3 the next window prints the line again ($again)" [ "$again" = 1 ]
-got=$(dmesg | sed -n 's/.*vfio_pci_rs_info_ratelimited: \([0-9]*\) callbacks suppressed.*/\1/p' | tail -n1)
-check "3 and reports the 190 suppressed ones (${got:-none})" [ "$got" = 190 ]
+got=$(since flood | sed -n 's/.*vfio_pci_rs_info_ratelimited: \([0-9]*\) callbacks suppressed.*/\1/p' |
+	awk '{ n += $1 } END { print n + 0 }')
+check "3 and reports the $((200 - printed)) suppressed ones (${got:-none})" [ "${got:-0}" = $((200 - printed)) ]
 set_numvfs "$pf" 0
 bind "$pf2" igb && set_numvfs "$pf2" 1
 vfb=$(vfs_of "$pf2" | sed -n 1p)
