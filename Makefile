@@ -13,6 +13,11 @@
 #   make check-faults  AER, surprise removal and allocation failures on
 #                   every driver path, on the debug kernel
 #   make fuzz       fuzz the match-string parser (FUZZ_SECONDS=60)
+#   make mutants    the mutation score: cargo-mutants over src/token/ and
+#                   src/ids.rs with the host tests, then the curated driver
+#                   mutants of tests/mutants/driver.list, a VM boot each
+#                   (make mutants-host, make mutants-driver: one part;
+#                   scripts/mutants ID: one driver mutant).  Not in CI
 #   make bench      C vfio-pci and vfio-pci-rs side by side in one VM boot
 #   make bench-distro  the one-ioctl paths side by side on Debian's own
 #                   kernel: its C vfio-pci against ours built by make distro
@@ -100,6 +105,17 @@ stall-rate: setup
 fuzz:
 	scripts/fuzz $(or $(FUZZ_SECONDS),60)
 
+# Documentation/vfio-pci-rs-mutants.rst.  Not part of check or CI: the
+# driver part boots a VM per mutant.
+mutants:
+	scripts/mutants
+
+mutants-host:
+	scripts/mutants --host
+
+mutants-driver:
+	scripts/mutants --driver
+
 bench: setup
 	scripts/bench
 
@@ -111,7 +127,7 @@ patches:
 	scripts/patches
 
 .PHONY: patches
-.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke check-kcsan check-faults check-faults-smoke stall-rate fuzz bench bench-distro
+.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke check-kcsan check-faults check-faults-smoke stall-rate fuzz mutants mutants-host mutants-driver bench bench-distro
 
 # ---- distribution kernels (Documentation/vfio-pci-rs-kernels.rst) ----
 distro: setup

@@ -278,6 +278,17 @@ mod tests {
     }
 
     #[test]
+    fn eq_is_ct_eq() {
+        // `==` is the constant-time comparison, both ways: an equal token
+        // compares equal (a `PartialEq` answering `false` would refuse
+        // every token), an unequal one does not.
+        assert!(Uuid(BYTES) == Uuid(BYTES));
+        assert!(Uuid::NIL == Uuid([0; 16]));
+        assert_eq!(Uuid(BYTES), Uuid::parse(TEXT).unwrap_or(Uuid::NIL));
+        assert!(Uuid(BYTES) != Uuid::NIL);
+    }
+
+    #[test]
     fn nil() {
         assert!(Uuid::NIL.is_nil());
         assert!(Uuid([0; 16]).is_nil());

@@ -64,6 +64,13 @@ vf2=$(vfs_of "$pf" | sed -n 2p)
 echo "# Stage C before any token was set: the random default"
 both EACCES "C4 VF with a guessed token before any was set" --token "$T1" "$vf"
 both EACCES "C3 VF of an owned PF without a token" "$vf"
+# SPEC 0: the initial token is random, never all-zero, never predictable.
+# No path reads it back, but a constant or a counter in its place is
+# one of these, which must be refused like any other wrong token.
+for t in 00000000-0000-0000-0000-000000000000 00000000-0000-0000-0000-000000000001 \
+	01000000-0000-0000-0000-000000000000 ffffffff-ffff-ffff-ffff-ffffffffffff; do
+	expect_open EACCES "C4 VF with the guessable token $t before any was set" --token "$t" "$vf"
+done
 
 echo "# Stage A: the device string (group path), on the PF without VF users"
 expect_open ENODEV "A1 another device's name matches nothing" --raw "0000:7f:00.0" "$pf"
@@ -249,6 +256,9 @@ reason "incorrect VF token" "3 reason: token incorrect" --token "$T1" "$vf"
 reason "truncated vf_token" "3 reason: truncated option" --raw "$vf vf_token=zz" "$vf"
 reason "malformed vf_token" "3 reason: malformed option" --raw "$vf vf_token=52ac9bff+3a88-4fbd-901a-0d767c3b6c97" "$vf"
 reason "unknown option" "3 reason: unknown option" --raw "$vf foo=1" "$vf"
+reason "unexpected characters after vf_token" "3 reason: characters right after the token" \
+	--raw "$vf vf_token=${T2}x" "$vf"
+reason "duplicate vf_token" "3 reason: duplicate option" --raw "$vf vf_token=$T2 vf_token=$T2" "$vf"
 
 # The line is rate limited (10 a window of 5 s, a state per reason): a
 # flood prints the burst and counts the rest, which the next
@@ -292,6 +302,9 @@ bind "$vfb" $DRV
 reason "PF not bound" "3 reason: PF not owned" --token "$T1" "$vfb"
 set_numvfs "$pf2" 0
 unbind "$pf2"
+bind "$edu" $DRV
+reason "not a PF or VF" "3 reason: a token for a device that is neither PF nor VF" --token "$T1" "$edu"
+unbind "$edu"
 unbind "$pf"
 
 leaks=0
