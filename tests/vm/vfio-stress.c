@@ -94,6 +94,14 @@ static const char *const result_name[NR_RESULTS] = {
 			 BIT(RES_ENODEV) | BIT(RES_ENOENT) | BIT(RES_EAGAIN) | \
 			 BIT(RES_SKIP))
 #define CDEV_RESULTS	(OPEN_RESULTS | BIT(RES_EINVAL))
+/*
+ * A VF's group path adds EINVAL too: vfio_df_group_open() refuses a group
+ * that no longer has its container or iommufd, which a VF's group can
+ * lose while sriov_numvfs takes the VF away under the open (seen in two
+ * make check runs of 2026-12-04, with no refusal line of the driver, so not
+ * its match()).  Which exact interleaving gets there is not established.
+ */
+#define VF_GROUP_RESULTS (OPEN_RESULTS | BIT(RES_EINVAL))
 
 enum op { OP_PF_GROUP, OP_PF_CDEV, OP_VF_GROUP, OP_VF_CDEV, OP_SET_TOKEN,
 	  OP_NUMVFS, OP_REBIND, OP_RMMOD, NR_OPS };
@@ -105,7 +113,7 @@ static const struct {
 } ops[NR_OPS] = {
 	[OP_PF_GROUP]  = { "pf-open-group", 17, OPEN_RESULTS },
 	[OP_PF_CDEV]   = { "pf-open-cdev",  17, CDEV_RESULTS },
-	[OP_VF_GROUP]  = { "vf-open-group", 22, OPEN_RESULTS },
+	[OP_VF_GROUP]  = { "vf-open-group", 22, VF_GROUP_RESULTS },
 	[OP_VF_CDEV]   = { "vf-open-cdev",  22, CDEV_RESULTS },
 	/* Opens the PF on a random path: EINVAL only on the cdev path. */
 	[OP_SET_TOKEN] = { "set-token",     14, CDEV_RESULTS },
