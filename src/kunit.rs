@@ -23,6 +23,7 @@ use crate::vfio::{
     device::{check_vf_token_feature, kernel_check_feature},
     uuid::{kernel_uuid_parse, random_uuid},
 };
+use crate::{denylist, Denylist};
 
 #[kunit_tests(vfio_pci_rs_token)]
 mod tests {
@@ -155,6 +156,23 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn denylist_refuses_every_entry_as_vfio_pci_does() {
+        use kernel::pci::Vendor;
+        // Every entry of vfio-pci's vfio_pci_dev_in_denylist(), by its ID.
+        for device in [
+            0x19e2u16, 0x19e3, 0x37c8, 0x37c9, 0x0435, 0x0443, 0x0b25, 0x0cfe,
+        ] {
+            assert_eq!(denylist(Vendor::INTEL, device, false), Denylist::Refused);
+            assert_eq!(denylist(Vendor::INTEL, device, true), Denylist::Allowed);
+            assert_eq!(denylist(Vendor::REDHAT, device, false), Denylist::NotListed);
+        }
+        // The igb PF and VF the VM suites bind.
+        for device in [0x10c9u16, 0x10ca] {
+            assert_eq!(denylist(Vendor::INTEL, device, false), Denylist::NotListed);
         }
     }
 }

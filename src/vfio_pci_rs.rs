@@ -109,10 +109,10 @@ module_params! {
 }
 
 /// Devices with known errata that make them unsafe to hand to untrusted
-/// userspace; vfio-pci refuses them unless `disable_denylist` is set.
-fn in_denylist(pdev: &pci::Device) -> bool {
+/// userspace: vfio-pci refuses them unless `disable_denylist` is set.
+const DENIED: [u32; 8] = {
     use vfio::bindings::*;
-    const DENIED: [u32; 8] = [
+    [
         PCI_DEVICE_ID_INTEL_QAT_C3XXX,
         PCI_DEVICE_ID_INTEL_QAT_C3XXX_VF,
         PCI_DEVICE_ID_INTEL_QAT_C62X,
@@ -121,8 +121,32 @@ fn in_denylist(pdev: &pci::Device) -> bool {
         PCI_DEVICE_ID_INTEL_QAT_DH895XCC_VF,
         PCI_DEVICE_ID_INTEL_DSA_SPR0,
         PCI_DEVICE_ID_INTEL_IAX_SPR0,
-    ];
-    pdev.vendor_id() == pci::Vendor::INTEL && DENIED.contains(&u32::from(pdev.device_id()))
+    ]
+};
+
+/// What probe does with a device, as far as the denylist goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Denylist {
+    /// Not on the denylist: bind.
+    NotListed,
+    /// On it, and `disable_denylist` is set: bind, with a warning.
+    Allowed,
+    /// On it: refuse the bind with -EINVAL, with a warning.
+    Refused,
+}
+
+/// The denylist verdict for a device `vendor:device` with `disable_denylist`
+/// set to `disabled`.  Pure, so that KUnit checks every entry: QEMU emulates
+/// none of these devices.
+pub(crate) fn denylist(vendor: pci::Vendor, device: u16, disabled: bool) -> Denylist {
+    let listed = vendor == pci::Vendor::INTEL && DENIED.contains(&u32::from(device));
+    if !listed {
+        Denylist::NotListed
+    } else if disabled {
+        Denylist::Allowed
+    } else {
+        Denylist::Refused
+    }
 }
 
 /// The driver: plain vfio-pci devices, with the VF token.
@@ -328,22 +352,25 @@ impl Driver for VfioPciRsDriver {
     }
 
     fn probe(pdev: &pci::Device) -> Result {
-        if !in_denylist(pdev) {
-            return Ok(());
+        let (vendor, device) = (pdev.vendor_id(), pdev.device_id());
+        let raw = vendor.as_raw();
+        match denylist(vendor, device, disable_denylist.get()) {
+            Denylist::NotListed => Ok(()),
+            Denylist::Allowed => {
+                dev_warn!(
+                    pdev.as_ref(),
+                    "{raw:04x}:{device:04x} is on the denylist, allowed by disable_denylist\n"
+                );
+                Ok(())
+            }
+            Denylist::Refused => {
+                dev_warn!(
+                    pdev.as_ref(),
+                    "{raw:04x}:{device:04x} is on the denylist (known errata), not binding it; disable_denylist=1 overrides\n"
+                );
+                Err(EINVAL)
+            }
         }
-        let (vendor, device) = (pdev.vendor_id().as_raw(), pdev.device_id());
-        if disable_denylist.get() {
-            dev_warn!(
-                pdev.as_ref(),
-                "{vendor:04x}:{device:04x} is on the denylist, allowed by disable_denylist\n"
-            );
-            return Ok(());
-        }
-        dev_warn!(
-            pdev.as_ref(),
-            "{vendor:04x}:{device:04x} is on the denylist (known errata), not binding it; disable_denylist=1 overrides\n"
-        );
-        Err(EINVAL)
     }
 
     fn latched_params() -> LatchedParams {
