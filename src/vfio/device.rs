@@ -67,6 +67,11 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
 
     /// `match`, for `VFIO_GROUP_GET_DEVICE_FD`: does `buf` name this device,
     /// and may it open?  `Ok(false)` is "not this device".
+    ///
+    /// Only called when `buf` starts with the device's name: vfio asks every
+    /// device of the group, and the others are answered "not this device"
+    /// by the abstraction, as `vfio_pci_core_match()` does, without
+    /// measuring the whole string.
     fn match_device(dev: &Device<Self>, buf: &CStr) -> Result<bool>;
 
     /// `match_token_uuid`, for `VFIO_DEVICE_BIND_IOMMUFD`: may the device
@@ -439,8 +444,14 @@ impl<T: Driver> Device<T> {
     extern "C" fn match_callback(vdev: *mut bindings::vfio_device, buf: *mut c_char) -> c_int {
         // SAFETY: vfio calls `match` on registered devices only.
         let this = unsafe { Self::from_vfio(vdev) };
-        // SAFETY: vfio passes the NUL-terminated string it copied from
-        // userspace, valid and unchanged for the duration of the call.
+        let name = this.device().name();
+        // SAFETY: `name` and `buf` are NUL-terminated (`buf` is the string
+        // vfio copied from userspace, valid and unchanged for the duration
+        // of the call); `strncmp()` reads neither past its NUL.
+        if unsafe { bindings::strncmp(name.as_char_ptr(), buf, name.to_bytes().len()) } != 0 {
+            return 0;
+        }
+        // SAFETY: As above.
         let buf = unsafe { CStr::from_char_ptr(buf) };
         match T::match_device(this, buf) {
             Ok(true) => 1,
