@@ -316,8 +316,8 @@ impl Driver for VfioPciRsDriver {
         }
     }
 
-    fn match_device(dev: &Device<Self>, buf: &CStr) -> Result<bool> {
-        match parse_match(dev.device().name().to_bytes(), buf.to_bytes()) {
+    fn match_device(dev: &Device<Self>, name: &CStr, buf: &CStr) -> Result<bool> {
+        match parse_match(name.to_bytes(), buf.to_bytes()) {
             Ok(Match::NotThisDevice) => Ok(false),
             Ok(Match::Device { token }) => Self::decide(dev, token.as_ref()).map(|()| true),
             Err(e) => Err(Refusal::Match(e).log(dev)),

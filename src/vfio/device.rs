@@ -68,11 +68,11 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
     /// `match`, for `VFIO_GROUP_GET_DEVICE_FD`: does `buf` name this device,
     /// and may it open?  `Ok(false)` is "not this device".
     ///
-    /// Only called when `buf` starts with the device's name: vfio asks every
-    /// device of the group, and the others are answered "not this device"
-    /// by the abstraction, as `vfio_pci_core_match()` does, without
-    /// measuring the whole string.
-    fn match_device(dev: &Device<Self>, buf: &CStr) -> Result<bool>;
+    /// Only called when `buf` starts with `name`, the device's name: vfio
+    /// asks every device of the group, and the others are answered "not
+    /// this device" by the abstraction, as `vfio_pci_core_match()` does,
+    /// without measuring the whole string.
+    fn match_device(dev: &Device<Self>, name: &CStr, buf: &CStr) -> Result<bool>;
 
     /// `match_token_uuid`, for `VFIO_DEVICE_BIND_IOMMUFD`: may the device
     /// open with this token?
@@ -453,7 +453,7 @@ impl<T: Driver> Device<T> {
         }
         // SAFETY: As above.
         let buf = unsafe { CStr::from_char_ptr(buf) };
-        match T::match_device(this, buf) {
+        match T::match_device(this, name, buf) {
             Ok(true) => 1,
             Ok(false) => 0,
             Err(e) => e.to_errno(),
