@@ -38,7 +38,7 @@
 #                   DROP_IN=1, vfio-pci.ko there takes C vfio-pci's place
 
 # The cached test kernel, built on first use.
-KDIR ?= $(shell scripts/build-kernel | tail -n1)
+KDIR ?= $(shell scripts/test-kernel | tail -n1)
 # The test kernels are clang-built (LLVM=-19); a GCC-built tree, such as the
 # one make distro prepares for Debian's kernel, names its own compiler.
 LLVM ?= $(if $(shell grep -sx CONFIG_CC_IS_CLANG=y $(KDIR)/.config),-19)
