@@ -15,7 +15,9 @@
 #     finds it (vfio_pci_vf_init) and is checked against the core's own
 #     token of that PF: random, never set (vfio-pci-rs keeps the token in
 #     its own state).  No token, a wrong token and even the PF's real token
-#     are refused (EACCES): mixed drivers fail closed, never open.
+#     are refused (EACCES): mixed drivers fail closed, never open.  (Issue
+#     19 expected upstream's rule for a VF whose PF is not on the list, no
+#     token needed; that rule does not apply here.)
 #   - a vfio-pci-rs VF under a C vfio-pci PF delegates to
 #     vfio_pci_core_match_token_uuid(): the C PF's token opens it, exactly
 #     as a C VF.
