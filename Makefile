@@ -33,6 +33,11 @@
 #   make patches    the in-tree patch series in out/patches/ (against Debian's
 #                   linux-source-7.3), checked with git am, checkpatch.pl
 #                   --strict and rustfmt (Documentation/vfio-pci-rs-intree.rst)
+#   make check-intree  the series applied to the base tree, built after each
+#                   patch, as a module and built in, both booted with
+#                   t-token.sh and the upstream selftests, clippy, rustfmt,
+#                   rustdoc; ends "N passed, N failed" (about an hour cold)
+#   make check-intree-smoke  its CI share: make patches' checks, no build
 #   make install / uninstall  the module of $(KDIR) into (from)
 #                   /lib/modules/<release>/updates/, then depmod; with
 #                   DROP_IN=1, vfio-pci.ko there takes C vfio-pci's place
@@ -126,7 +131,15 @@ bench-distro: setup
 patches:
 	scripts/patches
 
-.PHONY: patches
+# The series applied, built, booted and checked; not part of make check.
+check-intree: setup
+	scripts/check-intree
+
+# Its CI share: the series generated, git am, checkpatch, rustfmt.
+check-intree-smoke: setup
+	scripts/check-intree --smoke
+
+.PHONY: patches check-intree check-intree-smoke
 .PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke check-kcsan check-faults check-faults-smoke stall-rate fuzz mutants mutants-host mutants-driver bench bench-distro
 
 # ---- distribution kernels (Documentation/vfio-pci-rs-kernels.rst) ----

@@ -198,14 +198,28 @@ macro_rules! module_params {
                     flags: 0,
                     __bindgen_anon_1: $arg,
                 });
+            // Built in, the entries carry the module's name, as C's
+            // __MODULE_INFO() gives them (modules.builtin.modinfo).
+            #[cfg(MODULE)]
             const PARMTYPE: &str =
                 concat!("parmtype=", stringify!($name), ":", stringify!($ty), "\0");
-            const PARM: &str = concat!("parm=", stringify!($name), ":", $desc, "\0");
+            #[cfg(not(MODULE))]
+            const PARMTYPE: &str = concat!(
+                $crate::modname!(),
+                ".parmtype=",
+                stringify!($name),
+                ":",
+                stringify!($ty),
+                "\0"
+            );
             #[cfg(MODULE)]
+            const PARM: &str = concat!("parm=", stringify!($name), ":", $desc, "\0");
+            #[cfg(not(MODULE))]
+            const PARM: &str =
+                concat!($crate::modname!(), ".parm=", stringify!($name), ":", $desc, "\0");
             #[link_section = ".modinfo"]
             #[used(compiler)]
             static MODINFO_TYPE: [u8; PARMTYPE.len()] = $crate::vfio::param::modinfo(PARMTYPE);
-            #[cfg(MODULE)]
             #[link_section = ".modinfo"]
             #[used(compiler)]
             static MODINFO_DESC: [u8; PARM.len()] = $crate::vfio::param::modinfo(PARM);
