@@ -585,28 +585,30 @@ static void op_rebind(struct pf *pf, uint64_t *s)
 	/*
 	 * Hold a VF across the unbind, closed from another thread later.
 	 * A rebind leaves the PF with no VF and a token nobody knows, so
-	 * while no rebind has held a VF yet, make what it needs here: left
-	 * to the other workers, the rebinds that coverage asks for undo it
-	 * again on a slow (debug) kernel, every time.
+	 * while no rebind has held a VF yet, make what the try lacked and
+	 * try again, up to ten times: left to the other workers, the
+	 * rebinds that coverage asks for undo it again on a slow (debug)
+	 * kernel, every time.
 	 */
-	for (int i = 0; i < (atomic_read(&rebinds_with_vf_open) ? 1 : 10); i++) {
+	for (int i = 0; ; i++) {
+		bool have_vf;
+
 		snap(pf, &sn);
-		if (!sn.known && i) {
-			op_set_token(pf, s);
-			continue;
-		}
-		if (!pick_vf(pf, s, vf, sizeof(vf))) {
-			if (i)
-				op_numvfs(pf, s);
-			continue;
-		}
-		if (sn.known && !open_dev(&dc.h, below(s, 2), vf, sn.token)) {
+		have_vf = pick_vf(pf, s, vf, sizeof(vf));
+		if (sn.known && have_vf && !open_dev(&dc.h, below(s, 2), vf, sn.token)) {
 			vf_open = !pthread_create(&closer, NULL, close_later, &dc);
 			if (!vf_open)
 				close_handle(&dc.h);
 			break;
 		}
-		sleep_ms(below(s, 20));
+		if (i == 9 || atomic_read(&rebinds_with_vf_open))
+			break;
+		if (!sn.known)
+			op_set_token(pf, s);
+		else if (!have_vf)
+			op_numvfs(pf, s);
+		else
+			sleep_ms(below(s, 20));	/* the open failed: busy */
 	}
 
 	pthread_mutex_lock(&pf->lock);
