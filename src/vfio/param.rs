@@ -123,6 +123,30 @@ pub(crate) const fn modinfo<const N: usize>(s: &str) -> [u8; N] {
     out
 }
 
+/// The prefix of a parameter's name and of its modinfo keys, as a literal
+/// for `concat!`: none in a module; built in, the module's name and a dot,
+/// as C's `MODULE_PARAM_PREFIX` and `__MODULE_INFO()` give them (the names
+/// on the command line, `modules.builtin.modinfo`).
+#[cfg(MODULE)]
+#[macro_export]
+macro_rules! param_prefix {
+    () => {
+        ""
+    };
+}
+
+/// The prefix of a parameter's name and of its modinfo keys, as a literal
+/// for `concat!`: none in a module; built in, the module's name and a dot,
+/// as C's `MODULE_PARAM_PREFIX` and `__MODULE_INFO()` give them (the names
+/// on the command line, `modules.builtin.modinfo`).
+#[cfg(not(MODULE))]
+#[macro_export]
+macro_rules! param_prefix {
+    () => {
+        concat!($crate::modname!(), ".")
+    };
+}
+
 /// Declares module parameters like C `module_param()`/`module_param_string()`.
 ///
 /// Attributes before a parameter (`#[cfg(...)]`) apply to all of it.
@@ -181,13 +205,9 @@ macro_rules! module_params {
             )]
             static PARAM: ::kernel::module_param::KernelParam =
                 ::kernel::module_param::KernelParam::new(::kernel::bindings::kernel_param {
-                    name: if cfg!(MODULE) {
-                        ::kernel::c_str!(stringify!($name)).as_ptr().cast()
-                    } else {
-                        ::kernel::c_str!(concat!($crate::modname!(), ".", stringify!($name)))
-                            .as_ptr()
-                            .cast()
-                    },
+                    name: ::kernel::c_str!(concat!($crate::param_prefix!(), stringify!($name)))
+                        .as_ptr()
+                        .cast(),
                     #[cfg(MODULE)]
                     mod_: (&raw const ::kernel::bindings::__this_module).cast_mut(),
                     #[cfg(not(MODULE))]
@@ -198,25 +218,16 @@ macro_rules! module_params {
                     flags: 0,
                     __bindgen_anon_1: $arg,
                 });
-            // Built in, the entries carry the module's name, as C's
-            // __MODULE_INFO() gives them (modules.builtin.modinfo).
-            #[cfg(MODULE)]
-            const PARMTYPE: &str =
-                concat!("parmtype=", stringify!($name), ":", stringify!($ty), "\0");
-            #[cfg(not(MODULE))]
             const PARMTYPE: &str = concat!(
-                $crate::modname!(),
-                ".parmtype=",
+                $crate::param_prefix!(),
+                "parmtype=",
                 stringify!($name),
                 ":",
                 stringify!($ty),
                 "\0"
             );
-            #[cfg(MODULE)]
-            const PARM: &str = concat!("parm=", stringify!($name), ":", $desc, "\0");
-            #[cfg(not(MODULE))]
             const PARM: &str =
-                concat!($crate::modname!(), ".parm=", stringify!($name), ":", $desc, "\0");
+                concat!($crate::param_prefix!(), "parm=", stringify!($name), ":", $desc, "\0");
             #[link_section = ".modinfo"]
             #[used(compiler)]
             static MODINFO_TYPE: [u8; PARMTYPE.len()] = $crate::vfio::param::modinfo(PARMTYPE);
