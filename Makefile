@@ -8,7 +8,8 @@
 #   make check-full the same plus the upstream vfio_pci_driver_test (slow)
 #   make check-debug the VM suite and a longer stress on the debug kernel
 #                   (lockdep, KASAN, kmemleak, ODEBUG, Rust debug assertions)
-#   make check-debug-smoke  its CI share: stress, t-token.sh, kmemleak scan
+#   make check-debug-smoke  its short share: stress, t-token.sh, kmemleak
+#                   scan (not in CI: the cold budget, .ci/run)
 #   make check-kcsan  t-race.sh, the stress and t-token.sh on the KCSAN kernel
 #   make check-faults  AER, surprise removal and allocation failures on
 #                   every driver path, on the debug kernel
