@@ -22,6 +22,7 @@
 #   make bench      C vfio-pci and vfio-pci-rs side by side in one VM boot
 #   make bench-distro  the one-ioctl paths side by side on Debian's own
 #                   kernel: its C vfio-pci against ours built by make distro
+#                   (DISTRO_KERNEL as for make distro)
 #   make CLIPPY=1   build with clippy
 #   make DROP_IN=1  build the drop-in: module vfio_pci, driver "vfio-pci"
 #   make distro     build out/distro/<release>/vfio-pci-rs.ko and the drop-in
