@@ -22,15 +22,19 @@
 #   make bench      C vfio-pci and vfio-pci-rs side by side in one VM boot
 #   make bench-distro  the one-ioctl paths side by side on Debian's own
 #                   kernel: its C vfio-pci against ours built by make distro
+#                   (DISTRO_KERNEL as for make distro)
 #   make CLIPPY=1   build with clippy
 #   make DROP_IN=1  build the drop-in: module vfio_pci, driver "vfio-pci"
 #   make distro     build out/distro/<release>/vfio-pci-rs.ko and the drop-in
-#                   vfio-pci.ko for Debian's packaged 7.3 kernel
-#                   (FLAVOUR=amd64), in a Debian 13 root
-#   make check-distro  those modules on Debian's own kernel image in the VM
+#                   vfio-pci.ko for Debian's packaged kernel (FLAVOUR=amd64):
+#                   DISTRO_KERNEL=trixie-backports-7.3 (the default, in a
+#                   Debian 13 root) or sid-7.2 (in a sid root)
+#   make check-distro  those modules on Debian's own kernel image in the VM,
+#                   both kernels unless DISTRO_KERNEL names one
 #   make check-distro-smoke  its CI share: make distro, one boot, t-token.sh
-#                   beside C vfio-pci and on the drop-in
-#   make check-dkms DKMS and make install of it, in the Debian 13 build root
+#                   beside C vfio-pci and on the drop-in; trixie-backports-7.3
+#                   only unless DISTRO_KERNEL names another
+#   make check-dkms DKMS and make install of it, in make distro's build root
 #   make patches    the in-tree patch series in out/patches/ (against Debian's
 #                   linux-source-7.3), checked with git am, checkpatch.pl
 #                   --strict and rustfmt (Documentation/vfio-pci-rs-intree.rst)

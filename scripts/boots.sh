@@ -12,11 +12,13 @@
 # out/TAG-vm.log judges the saved log again) is added to the caller's
 # count (a function: count PASSED FAILED), na, tolerated, retries and
 # summary (its suite, lockdep and hung-task lines); no verdict is a failure
-# noted by the caller's note.
+# noted by the caller's note.  With allow_kernel set, the n/a cases are
+# judged against that kernel's lines of tests/vm/na-allow (collect
+# --kernel).
 
 vm_boot() {
 	local t=$1 p f n tl r
-	scripts/vm-boot "$t" "$2" "${@:3}"
+	scripts/vm-boot ${allow_kernel:+--kernel "$allow_kernel"} "$t" "$2" "${@:3}"
 	if ! read -r _ _ p f n tl _ r 2> /dev/null < "out/$t-verdict"; then
 		note "FAIL vm $t: scripts/collect gave no verdict (out/$t-collect.txt)"
 		count 0 1

@@ -388,7 +388,14 @@ impl<T: Driver> Device<T> {
         let this = vdev.cast::<Self>();
         // SAFETY: `data` lies inside the allocation and is not yet
         // initialised; on error the initialiser leaves nothing behind.
+        #[cfg(not(kernel_before_7_3))]
         let ret = unsafe { T::init(pdev, sriov).__init(addr_of_mut!((*this).data)) };
+        // Before 7.3 the kernel crate's `PinInit` names the same method
+        // `__pinned_init` (7.3 renamed it and hid the old name from the
+        // kernel).
+        // SAFETY: As above.
+        #[cfg(kernel_before_7_3)]
+        let ret = unsafe { T::init(pdev, sriov).__pinned_init(addr_of_mut!((*this).data)) };
         if let Err(e) = ret {
             return e.to_errno();
         }
