@@ -129,6 +129,12 @@ mutants-driver:
 bench: setup
 	scripts/bench
 
+# Debian sid's DPDK 25.11 in the guest, drop-in vs C vfio-pci
+# (tests/vm/guest/t-dpdk-sid.sh); needs the sid build root of
+# DISTRO_KERNEL=sid-7.2 make distro.  Not part of make check or CI.
+check-dpdk-sid: setup
+	scripts/check-dpdk-sid
+
 bench-distro: setup
 	scripts/bench --distro --fast-only
 
@@ -145,7 +151,7 @@ check-intree-smoke: setup
 	scripts/check-intree --smoke
 
 .PHONY: patches check-intree check-intree-smoke
-.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke check-kcsan check-faults check-faults-smoke stall-rate fuzz mutants mutants-host mutants-driver bench bench-distro
+.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke check-kcsan check-faults check-faults-smoke check-dpdk-sid stall-rate fuzz mutants mutants-host mutants-driver bench bench-distro
 
 # ---- distribution kernels (Documentation/vfio-pci-rs-kernels.rst) ----
 distro: setup
