@@ -15,7 +15,9 @@
 # shows as two refusals in the kernel's log, the wrong token and then the
 # missing one, and the VF stays closed.  With the container hidden, the VF's
 # cdev (/dev/vfio/devices/vfioN) present, testpmd gets no port even with
-# the right token: there is no cdev path to fall back to.  See
+# the right token: there is no cdev path to fall back to.  The VF's cdev
+# itself, bound as a cdev-capable consumer that retried without the token
+# would, stays closed too (vfio-open --cdev).  See
 # Documentation/vfio-pci-rs-consumers.rst.  Needs scripts/vm-run --drop-in
 # --pack dpdk-sid.  TAP.
 . vfio-lib.sh
@@ -102,6 +104,26 @@ no_vfio() {
 		[ "$(lines "$1" token)" = 0 ]
 }
 
+# cdev_closed DEV: the VF's cdev, the path a cdev-capable consumer takes
+# (VFIO_DEVICE_BIND_IOMMUFD, the token with VFIO_DEVICE_BIND_FLAG_TOKEN),
+# opened by vfio-open as such a consumer that retries without the token
+# would: the wrong token, then none, both refused with EACCES and one
+# kernel line each; then the right token opens it.
+cdev_closed() {
+	local w n r
+	dmesg -c > /dev/null
+	w=$(vfio-open --cdev --token "$W" "$1" 2>&1)
+	n=$(vfio-open --cdev "$1" 2>&1)
+	dmesg | sed 's/^\[[ 0-9.]*\] //' > /tmp/testpmd.dmesg
+	r=$(vfio-open --cdev --token "$T" "$1" 2>&1)
+	printf '# vfio-open: %s\n' "$w" "$n" "$r"
+	grep -i token /tmp/testpmd.dmesg | sed 's/^/# dmesg: /'
+	[ "$w" = "open $1: EACCES (Permission denied)" ] &&
+		[ "$n" = "open $1: EACCES (Permission denied)" ] && [ "$r" = "open $1: ok" ] &&
+		[ "$(lines "$1" 'incorrect VF token provided for device')" = 1 ] &&
+		[ "$(lines "$1" 'VF token required to access device')" = 1 ]
+}
+
 # cases LABEL: the runs against whichever vfio-pci is loaded.
 cases() {
 	local label=$1 vf
@@ -132,6 +154,8 @@ cases() {
 	else
 		not_ok "$label: no cdev for $vf (the test kernel has VFIO_DEVICE_CDEV)"
 	fi
+	check "$label: the VF's cdev: a wrong token then none refused (EACCES, 1 incorrect, 1 required), the right one opens" \
+		cdev_closed "$vf"
 	set_numvfs "$pf" 0
 	unbind "$pf"
 }
