@@ -13,6 +13,8 @@
 #   make check-kcsan  t-race.sh, the stress and t-token.sh on the KCSAN kernel
 #   make check-faults  AER, surprise removal and allocation failures on
 #                   every driver path, on the debug kernel
+#   make check-dpdk-sid  Debian sid's DPDK 25.11 testpmd, drop-in vs C
+#                   vfio-pci (needs make distro's sid root; not in check)
 #   make fuzz       fuzz the match-string parser (FUZZ_SECONDS=60)
 #   make mutants    the mutation score: cargo-mutants over src/token/ and
 #                   src/ids.rs with the host tests, then the curated driver
