@@ -13,6 +13,8 @@
 #   make check-kcsan  t-race.sh, the stress and t-token.sh on the KCSAN kernel
 #   make check-faults  AER, surprise removal and allocation failures on
 #                   every driver path, on the debug kernel
+#   make check-dpdk-sid  Debian sid's DPDK 25.11 testpmd, drop-in vs C
+#                   vfio-pci (needs make distro's sid root; not in check)
 #   make fuzz       fuzz the match-string parser (FUZZ_SECONDS=60)
 #   make mutants    the mutation score: cargo-mutants over src/token/ and
 #                   src/ids.rs with the host tests, then the curated driver
@@ -129,6 +131,12 @@ mutants-driver:
 bench: setup
 	scripts/bench
 
+# Debian sid's DPDK 25.11 in the guest, drop-in vs C vfio-pci
+# (tests/vm/guest/t-dpdk-sid.sh); needs the sid build root of
+# DISTRO_KERNEL=sid-7.2 make distro.  Not part of make check or CI.
+check-dpdk-sid: setup
+	scripts/check-dpdk-sid
+
 bench-distro: setup
 	scripts/bench --distro --fast-only
 
@@ -145,7 +153,7 @@ check-intree-smoke: setup
 	scripts/check-intree --smoke
 
 .PHONY: patches check-intree check-intree-smoke
-.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke check-kcsan check-faults check-faults-smoke stall-rate fuzz mutants mutants-host mutants-driver bench bench-distro
+.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke check-kcsan check-faults check-faults-smoke check-dpdk-sid stall-rate fuzz mutants mutants-host mutants-driver bench bench-distro
 
 # ---- distribution kernels (Documentation/vfio-pci-rs-kernels.rst) ----
 distro: setup
