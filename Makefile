@@ -36,6 +36,10 @@
 #   make check-distro-smoke  its CI share: make distro, one boot, t-token.sh
 #                   beside C vfio-pci and on the drop-in; trixie-backports-7.3
 #                   only unless DISTRO_KERNEL names another
+#   make check-qemu-sid  Debian sid's QEMU 11.x (staged from make distro's
+#                   sid root, nothing installed) as the vf-token consumer in
+#                   the VM: t-qemu.sh, group and iommufd backends, beside C
+#                   vfio-pci.  Not part of make check or CI
 #   make check-dkms DKMS and make install of it, in make distro's build root
 #   make patches    the in-tree patch series in out/patches/ (against Debian's
 #                   linux-source-7.3), checked with git am, checkpatch.pl
@@ -169,6 +173,11 @@ check-distro-smoke: setup
 check-dkms: setup
 	scripts/test-dkms
 
+# Debian sid's QEMU in the VM (Documentation/vfio-pci-rs-consumers.rst);
+# needs the sid root of DISTRO_KERNEL=sid-7.2 make distro.
+check-qemu-sid: setup
+	scripts/check-qemu-sid
+
 # KDIR must be a tree with Rust metadata for the target kernel: the test
 # kernel, out of make distro (/var/cache/vfio-pci-rs/distro/<release>/build)
 # or out of scripts/dkms-prepare.  INSTALL_MOD_PATH installs under a root.
@@ -182,4 +191,4 @@ uninstall:
 	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)/updates/$(KO)
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KRELEASE)
 
-.PHONY: distro check-distro check-distro-smoke check-dkms install uninstall
+.PHONY: distro check-distro check-distro-smoke check-dkms check-qemu-sid install uninstall

@@ -13,18 +13,39 @@
 # Debian's QEMU has no qtest accelerator ("invalid accelerator qtest"), so
 # -accel qtest is not an option; -S also leaves the TCG translator idle.
 #
+# QEMU=PROGRAM runs another QEMU, e.g. Debian sid's 11.x packed apart from
+# the host's (scripts/check-qemu-sid: QEMU=qemu-sid-system-x86_64).  What a
+# QEMU does with vf-token on the iommufd backend is recorded below per
+# version; a version with nothing recorded bails out.
+#
 # Needs two igb PFs and QEMU in the guest:
 #   scripts/vm-run --pfs 2 --pack qemu -- t-qemu.sh
+#   scripts/vm-run --pfs 2 --pack qemu-sid -- QEMU=qemu-sid-system-x86_64 t-qemu.sh
 # TAP.
 . vfio-lib.sh
 
 T1=52ac9bff-3a88-4fbd-901a-0d767c3b6c97
 T2=88594674-90a0-47a9-aea8-9d9b352ac08a
 
-command -v qemu-system-x86_64 > /dev/null || {
-	echo "Bail out! no qemu-system-x86_64 (scripts/vm-run --pack qemu)"
+QEMU=${QEMU:-qemu-system-x86_64}
+command -v "$QEMU" > /dev/null || {
+	echo "Bail out! no $QEMU (scripts/vm-run --pack qemu, or --pack qemu-sid)"
 	exit 1
 }
+# "QEMU emulator version 11.1.3 (Debian 1:11.1.3+ds-1)"
+version=$("$QEMU" --version | sed -n '1s/^QEMU emulator version \([0-9.]*\).*/\1/p')
+echo "# $QEMU: $("$QEMU" --version | head -n1)"
+# Does this QEMU pass vf-token on VFIO_DEVICE_BIND_IOMMUFD
+# (VFIO_DEVICE_BIND_FLAG_TOKEN)?  Upstream's iommufd_cdev_connect_and_bind()
+# (hw/vfio/iommufd.c) binds with flags 0 in 10.0 and 11.1: the token given
+# is dropped, the kernel sees none (Documentation/vfio-pci-rs-consumers.rst).
+case $version in
+10.0.* | 11.1.*) bind_token=no ;;
+*)
+	echo "Bail out! QEMU $version: what it does with vf-token on iommufd is not recorded here"
+	exit 1
+	;;
+esac
 pf=$(igb_pfs | sed -n 1p)
 pf2=$(igb_pfs | sed -n 2p)
 [ -n "$pf" ] && [ -n "$pf2" ] || {
@@ -57,7 +78,7 @@ qemu_run() {
 	shift
 	printf '%s\n' '{"execute":"qmp_capabilities"}' '{"execute":"query-pci"}' \
 		'{"execute":"quit"}' |
-		timeout 300 qemu-system-x86_64 -nodefaults -display none \
+		timeout 300 "$QEMU" -nodefaults -display none \
 			-machine q35 -accel tcg,tb-size=32 -m 64M -S -qmp stdio \
 			"$@" > "$log" 2>&1
 	qrc=$?
@@ -132,19 +153,30 @@ for d in $drivers; do
 	refused "$d group: a VF without vf-token is refused" "$vf" "$GROUP" "$REQUIRED" \
 		-device "vfio-pci,host=$vf,id=hostdev0"
 
-	echo "# $d: iommufd backend (VFIO_DEVICE_BIND_IOMMUFD, QEMU 10.0 binds with flags 0)"
+	echo "# $d: iommufd backend (VFIO_DEVICE_BIND_IOMMUFD, QEMU $version passes the token: $bind_token)"
 	# shellcheck disable=SC2086
 	realized "$d iommufd: the PF realizes (no VF users, no token needed)" $IGB_PF \
 		$IOMMUFD -device "vfio-pci,host=$p,iommufd=iommufd0,id=hostdev0"
-	# QEMU 10.0 drops vf-token on this backend: the kernel sees no token,
-	# so the reason is "required", not "incorrect", even for the right one.
-	# shellcheck disable=SC2086
-	refused "$d iommufd: a VF with the right vf-token is refused, the token is not passed" \
-		"$vf" "$BIND" "$REQUIRED" \
-		$IOMMUFD -device "vfio-pci,host=$vf,vf-token=$T1,iommufd=iommufd0,id=hostdev0"
-	# shellcheck disable=SC2086
-	refused "$d iommufd: a VF with a wrong vf-token is refused" "$vf" "$BIND" "$REQUIRED" \
-		$IOMMUFD -device "vfio-pci,host=$vf,vf-token=$T2,iommufd=iommufd0,id=hostdev0"
+	if [ "$bind_token" = no ]; then
+		# vf-token is dropped on this backend: the kernel sees no token,
+		# so the reason is "required", not "incorrect", even for the
+		# right one, and the VF stays closed (fail closed).
+		# shellcheck disable=SC2086
+		refused "$d iommufd: a VF with the right vf-token is refused, the token is not passed" \
+			"$vf" "$BIND" "$REQUIRED" \
+			$IOMMUFD -device "vfio-pci,host=$vf,vf-token=$T1,iommufd=iommufd0,id=hostdev0"
+		# shellcheck disable=SC2086
+		refused "$d iommufd: a VF with a wrong vf-token is refused, the token is not passed" \
+			"$vf" "$BIND" "$REQUIRED" \
+			$IOMMUFD -device "vfio-pci,host=$vf,vf-token=$T2,iommufd=iommufd0,id=hostdev0"
+	else
+		# shellcheck disable=SC2086
+		realized "$d iommufd: a VF with the right vf-token realizes" $IGB_VF \
+			$IOMMUFD -device "vfio-pci,host=$vf,vf-token=$T1,iommufd=iommufd0,id=hostdev0"
+		# shellcheck disable=SC2086
+		refused "$d iommufd: a VF with a wrong vf-token is refused" "$vf" "$BIND" "$INCORRECT" \
+			$IOMMUFD -device "vfio-pci,host=$vf,vf-token=$T2,iommufd=iommufd0,id=hostdev0"
+	fi
 	# shellcheck disable=SC2086
 	refused "$d iommufd: a VF without vf-token is refused" "$vf" "$BIND" "$REQUIRED" \
 		$IOMMUFD -device "vfio-pci,host=$vf,iommufd=iommufd0,id=hostdev0"
