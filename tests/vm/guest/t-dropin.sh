@@ -4,11 +4,21 @@
 # The drop-in build (SPEC section 8), side by side with C vfio-pci in one
 # boot: scripts/vm-run --drop-in --pfs 2.  Our vfio_pci is loaded at boot;
 # C vfio-pci's own module is at /lib/vfio-pci-c.ko.  TAP.
+#
+# In the in-tree drop-in boot (scripts/check-intree: vm-run --in-tree
+# --drop-in) the kernel's own vfio_pci is the drop-in and the kernel has no
+# C vfio-pci: only the cases that need no C module run there (the names,
+# binding, loading with parameters), 12 of them (vm-manifest).
 . vfio-lib.sh
 
 cvfio=/lib/vfio-pci-c.ko
-[ "$DRV" = vfio-pci ] && [ -f "$cvfio" ] || {
-	echo "Bail out! needs the drop-in boot (vm-run --drop-in)"
+intree=0
+[ "$DRV" = vfio-pci ] && [ ! -f "$cvfio" ] &&
+	case $(modinfo -F filename vfio_pci) in
+	*/kernel/drivers/vfio/pci/vfio-pci-rs/vfio-pci.ko) intree=1 ;;
+	esac
+[ "$DRV" = vfio-pci ] && { [ -f "$cvfio" ] || [ "$intree" = 1 ]; } || {
+	echo "Bail out! needs the drop-in boot (vm-run --drop-in, or --in-tree --drop-in)"
 	exit 1
 }
 modprobe igb
@@ -42,7 +52,12 @@ ours_types=$(parmtypes "$(modinfo -F filename vfio_pci)")
 ours_ko=$(modinfo -F filename vfio_pci)
 
 echo "# The names userspace checks"
-check "the drop-in is loaded as vfio_pci (out of tree, taint O)" ours
+if [ "$intree" = 1 ]; then
+	check "the drop-in is the kernel's own vfio_pci (vfio-pci-rs/vfio-pci.ko, no taint O)" \
+		sh -c '! grep -q O /sys/module/vfio_pci/taint'
+else
+	check "the drop-in is loaded as vfio_pci (out of tree, taint O)" ours
+fi
 check "/sys/module/vfio_pci exists (DPDK looks for it)" [ -d /sys/module/vfio_pci ]
 check "the PCI driver is named vfio-pci" [ -d /sys/bus/pci/drivers/vfio-pci ]
 check "PF binds through driver_override=vfio-pci" bind "$pf" vfio-pci
@@ -60,6 +75,7 @@ set_numvfs "$pf" 0
 unbind "$pf"
 check "rmmod vfio_pci (the drop-in)" rmmod vfio_pci
 
+if [ "$intree" = 0 ]; then
 echo "# C vfio-pci's parameters, the same boot"
 check "C vfio-pci loads once the drop-in is gone" insmod "$cvfio"
 check "it is C vfio-pci (no taint)" sh -c '! grep -q O /sys/module/vfio_pci/taint'
@@ -86,6 +102,7 @@ rc=$?
 echo "# insmod C vfio-pci beside the drop-in: rc=$rc: $err"
 refused "and C vfio-pci is refused beside it (EEXIST)" "$err" "$rc"
 check "the drop-in is untouched" ours
+fi
 
 echo "# DPDK's documented recipe and ids="
 rmmod vfio_pci
@@ -121,6 +138,7 @@ ids_run() {
 	unbind "$pf2"
 	rmmod vfio_pci
 }
+[ "$intree" = 1 ] ||
 for ids in "0x8086:0x10c9" "8086:10ca, 8086:10c9" "8086:10c9:" \
 	"8086:10c9:ffffffff:ffffffff:0:0:7" "8086:10c9:1af4:1100" \
 	"8086 :10c9" "x8086:10c9,,8086:10c9" "100008086:10c9"; do
@@ -134,6 +152,8 @@ before=$(dmesg | wc -l)
 ids_run modprobe vfio-pci "ids=100008086:10c9,100008086:10c9" > /dev/null
 trunc=$(dmesg | tail -n +$((before + 1)) | grep -c "wider than 32 bits")
 check "a number wider than 32 bits is cut as in C, and said once ($trunc)" [ "$trunc" = 1 ]
+# In-tree the drop-in has no modalias (Documentation/vfio-pci-rs-intree.rst).
+[ "$intree" = 1 ] ||
 check "the drop-in carries C vfio-pci's modalias ($(modinfo -F alias "$ours_ko"))" \
 	[ "$(modinfo -F alias "$ours_ko")" = "$(modinfo -F alias "$cvfio")" -a \
 	  "$(modinfo -F alias "$cvfio")" = "vfio_pci:v*d*sv*sd*bc*sc*i*" ]
