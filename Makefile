@@ -4,7 +4,8 @@
 #
 #   make            build vfio-pci-rs.ko against $(KDIR), in out/build/<kernel>/
 #   make demo       set up, build, boot the VM and show the driver at work
-#   make check      every test: host, KUnit, VM; ends "N passed, N failed"
+#   make check      every test: host, KUnit, VM (with Debian sid's DPDK,
+#                   libvirt and QEMU as consumers); ends "N passed, N failed"
 #   make check-full the same plus the upstream vfio_pci_driver_test (slow)
 #   make check-debug the VM suite and a longer stress on the debug kernel
 #                   (lockdep, KASAN, kmemleak, ODEBUG, Rust debug assertions)
@@ -13,8 +14,10 @@
 #   make check-kcsan  t-race.sh, the stress and t-token.sh on the KCSAN kernel
 #   make check-faults  AER, surprise removal and allocation failures on
 #                   every driver path, on the debug kernel
-#   make check-dpdk-sid  Debian sid's DPDK 25.11 testpmd, drop-in vs C
-#                   vfio-pci (needs make distro's sid root; not in check)
+#   make check-sid  make check's boots of Debian sid's consumers alone:
+#                   DPDK 25.11's testpmd, libvirt 12.8 with QEMU 11.1, and
+#                   QEMU 11.1's vf-token (t-dpdk-sid.sh, t-libvirt.sh,
+#                   t-qemu.sh), each beside C vfio-pci
 #   make fuzz       fuzz the match-string parser (FUZZ_SECONDS=60)
 #   make mutants    the mutation score: cargo-mutants over src/token/ and
 #                   src/ids.rs with the host tests, then the curated driver
@@ -36,10 +39,6 @@
 #   make check-distro-smoke  its CI share: make distro, one boot, t-token.sh
 #                   beside C vfio-pci and on the drop-in; trixie-backports-7.3
 #                   only unless DISTRO_KERNEL names another
-#   make check-qemu-sid  Debian sid's QEMU 11.x (staged from make distro's
-#                   sid root, nothing installed) as the vf-token consumer in
-#                   the VM: t-qemu.sh, group and iommufd backends, beside C
-#                   vfio-pci.  Not part of make check or CI
 #   make check-dkms DKMS and make install of it, in make distro's build root
 #   make patches    the in-tree patch series in out/patches/ (against Debian's
 #                   linux-source-7.3), checked with git am, checkpatch.pl
@@ -135,11 +134,10 @@ mutants-driver:
 bench: setup
 	scripts/bench
 
-# Debian sid's DPDK 25.11 in the guest, drop-in vs C vfio-pci
-# (tests/vm/guest/t-dpdk-sid.sh); needs the sid build root of
-# DISTRO_KERNEL=sid-7.2 make distro.  Not part of make check or CI.
-check-dpdk-sid: setup
-	scripts/check-dpdk-sid
+# Debian sid's DPDK, libvirt and QEMU in the guest, the boots make check
+# ends with (Documentation/vfio-pci-rs-consumers.rst).
+check-sid: setup
+	scripts/check-sid
 
 bench-distro: setup
 	scripts/bench --distro --fast-only
@@ -157,7 +155,7 @@ check-intree-smoke: setup
 	scripts/check-intree --smoke
 
 .PHONY: patches check-intree check-intree-smoke
-.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke check-kcsan check-faults check-faults-smoke check-dpdk-sid stall-rate fuzz mutants mutants-host mutants-driver bench bench-distro
+.PHONY: all modules clean setup demo check check-full check-debug check-debug-smoke check-kcsan check-faults check-faults-smoke check-sid stall-rate fuzz mutants mutants-host mutants-driver bench bench-distro
 
 # ---- distribution kernels (Documentation/vfio-pci-rs-kernels.rst) ----
 distro: setup
@@ -173,11 +171,6 @@ check-distro-smoke: setup
 check-dkms: setup
 	scripts/test-dkms
 
-# Debian sid's QEMU in the VM (Documentation/vfio-pci-rs-consumers.rst);
-# needs the sid root of DISTRO_KERNEL=sid-7.2 make distro.
-check-qemu-sid: setup
-	scripts/check-qemu-sid
-
 # KDIR must be a tree with Rust metadata for the target kernel: the test
 # kernel, out of make distro (/var/cache/vfio-pci-rs/distro/<release>/build)
 # or out of scripts/dkms-prepare.  INSTALL_MOD_PATH installs under a root.
@@ -191,4 +184,4 @@ uninstall:
 	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)/updates/$(KO)
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KRELEASE)
 
-.PHONY: distro check-distro check-distro-smoke check-dkms check-qemu-sid install uninstall
+.PHONY: distro check-distro check-distro-smoke check-dkms install uninstall

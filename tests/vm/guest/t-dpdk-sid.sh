@@ -22,29 +22,8 @@
 # --pack dpdk-sid.  TAP.
 . vfio-lib.sh
 
-T=6a0d2f4e-8c1b-4e7a-9b3d-5f2e1c0a7d94
-W=11111111-2222-3333-4444-555555555555
-cvfio=/lib/vfio-pci-c.ko
-[ "$DRV" = vfio-pci ] && [ -f "$cvfio" ] && command -v dpdk-testpmd-sid > /dev/null || {
-	echo "Bail out! needs vm-run --drop-in --pack dpdk-sid"
-	exit 1
-}
-pf=$(igb_pfs | sed -n 1p)
-# DPDK keeps its runtime state in /var/run/dpdk when run as root.
-mkdir -p /var/run
+dpdk_init dpdk-testpmd-sid dpdk-sid
 
-# testpmd ARGS...: sid's testpmd with EAL arguments ARGS lists the ports it
-# probed and quits.  Its output is in /tmp/testpmd.out, its exit status in
-# $tp_rc (124: timeout killed it), the kernel's lines meanwhile in
-# /tmp/testpmd.dmesg.
-testpmd() {
-	dmesg -c > /dev/null
-	printf 'show port summary all\nquit\n' |
-		timeout 180 dpdk-testpmd-sid "$@" -- -i > /tmp/testpmd.out 2>&1
-	tp_rc=$?
-	dmesg | sed 's/^\[[ 0-9.]*\] //' > /tmp/testpmd.dmesg
-	echo "testpmd exit $tp_rc" >> /tmp/testpmd.out
-}
 # lines DEV RE: how many of the kernel's lines for DEV match RE
 # (case-insensitive: C says "Incorrect", vfio-pci-rs "incorrect").
 lines() {

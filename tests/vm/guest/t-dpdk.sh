@@ -11,28 +11,8 @@
 # packets (the VF BARs must be under 4 GiB, see scripts/vm-run).  TAP.
 . vfio-lib.sh
 
-T=6a0d2f4e-8c1b-4e7a-9b3d-5f2e1c0a7d94
-W=11111111-2222-3333-4444-555555555555
-cvfio=/lib/vfio-pci-c.ko
-[ "$DRV" = vfio-pci ] && [ -f "$cvfio" ] && command -v dpdk-testpmd > /dev/null || {
-	echo "Bail out! needs vm-run --drop-in --pack dpdk"
-	exit 1
-}
-pf=$(igb_pfs | sed -n 1p)
-# DPDK keeps its runtime state in /var/run/dpdk when run as root.
-mkdir -p /var/run
+dpdk_init dpdk-testpmd dpdk
 
-# testpmd ARGS...: start testpmd with EAL arguments ARGS, list the ports it
-# probed and quit.  The output is in /tmp/testpmd.out, its exit status in
-# $tp_rc: 124 when timeout killed it (a hung open or close), above 128 when
-# a signal did.
-testpmd() {
-	dmesg -c > /dev/null
-	printf 'show port summary all\nquit\n' |
-		timeout 180 dpdk-testpmd "$@" -- -i > /tmp/testpmd.out 2>&1
-	tp_rc=$?
-	echo "testpmd exit $tp_rc" >> /tmp/testpmd.out
-}
 # probed DESC PMD: testpmd probed exactly one port, driven by PMD, and
 # quit with status 0.
 probed() {
@@ -68,7 +48,7 @@ refused() {
 tp_start() {
 	rm -f "/tmp/$1.in" "/tmp/$1.out"
 	mkfifo "/tmp/$1.in"
-	timeout 300 dpdk-testpmd -a "$2" --vfio-vf-token="$T" --file-prefix="$1" \
+	timeout 300 "$TESTPMD" -a "$2" --vfio-vf-token="$T" --file-prefix="$1" \
 		-- -i --total-num-mbufs=2048 < "/tmp/$1.in" > "/tmp/$1.out" 2>&1 &
 	eval "${1}_pid=$!"
 	# Hold the FIFO open for writing until tp_quit.

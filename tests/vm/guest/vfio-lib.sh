@@ -147,3 +147,35 @@ both() {
 		expect_open "$want" "$desc [cdev]" --cdev "$@"
 	fi
 }
+
+# The DPDK suites (t-dpdk.sh with Debian 12's testpmd, t-dpdk-sid.sh with
+# sid's): dpdk_init PROGRAM BUNDLE bails out unless the drop-in vfio-pci is
+# under test, with C's module at hand and PROGRAM packed (vm-run --pack
+# BUNDLE), and sets TESTPMD, T (the PF's token), W (a wrong one), cvfio
+# (C's module) and pf.
+dpdk_init() {
+	TESTPMD=$1
+	T=6a0d2f4e-8c1b-4e7a-9b3d-5f2e1c0a7d94
+	W=11111111-2222-3333-4444-555555555555
+	cvfio=/lib/vfio-pci-c.ko
+	[ "$DRV" = vfio-pci ] && [ -f "$cvfio" ] && command -v "$TESTPMD" > /dev/null || {
+		echo "Bail out! needs vm-run --drop-in --pack $2"
+		exit 1
+	}
+	pf=$(igb_pfs | sed -n 1p)
+	# DPDK keeps its runtime state in /var/run/dpdk when run as root.
+	mkdir -p /var/run
+}
+# testpmd ARGS...: $TESTPMD with EAL arguments ARGS lists the ports it
+# probed and quits.  Its output is in /tmp/testpmd.out, ending with
+# "testpmd exit N", its exit status in $tp_rc (124: timeout killed it, a
+# hung open or close; above 128: a signal did), the kernel's lines
+# meanwhile in /tmp/testpmd.dmesg.
+testpmd() {
+	dmesg -c > /dev/null
+	printf 'show port summary all\nquit\n' |
+		timeout 180 "$TESTPMD" "$@" -- -i > /tmp/testpmd.out 2>&1
+	tp_rc=$?
+	dmesg | sed 's/^\[[ 0-9.]*\] //' > /tmp/testpmd.dmesg
+	echo "testpmd exit $tp_rc" >> /tmp/testpmd.out
+}
