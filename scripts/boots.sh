@@ -34,16 +34,17 @@ vm_boot() {
 }
 
 # sid_boots KDIR: Debian sid's consumers of the VF token, their packages
-# staged by scripts/sid-sysroot (nothing installed): the drop-in vfio-pci
-# and then C vfio-pci in one boot with DPDK 25.11's testpmd (t-dpdk-sid.sh)
-# and libvirt 12.8 with QEMU 11.1 (t-libvirt.sh); and QEMU 11.1 alone
-# (t-qemu.sh), vfio-pci-rs beside C vfio-pci.  2560M keeps the VF BARs
-# under 4 GiB for testpmd (scripts/vm-run --mem).
+# staged by scripts/sid-sysroot (nothing installed), in two boots: the
+# drop-in vfio-pci and then C vfio-pci with DPDK 25.11's testpmd
+# (t-dpdk-sid.sh) and libvirt 12.8 with QEMU 11.1 (t-libvirt.sh); then
+# vfio-pci-rs beside C vfio-pci with QEMU 11.1 (t-qemu.sh) and libvirt
+# binding the VF to vfio-pci-rs by name (t-libvirt.sh).  2560M keeps the
+# VF BARs under 4 GiB for testpmd (scripts/vm-run --mem).
 sid_boots() {
 	note "== vm: Debian sid's DPDK 25.11 and libvirt 12.8 (drop-in vs C vfio-pci)"
 	KDIR=$1 vm_boot check-sid-drop-in sid-drop-in --timeout "${VM_TIMEOUT:-1800}" --drop-in \
 		--pfs 1 --mem 2560M --pack dpdk-sid --pack virt-sid -- "vm-tests sid-drop-in"
-	note "== vm: Debian sid's QEMU 11.1, t-qemu.sh (vfio-pci-rs vs C vfio-pci)"
-	KDIR=$1 vm_boot check-qemu-sid qemu-sid --timeout "${VM_TIMEOUT:-1800}" --pfs 2 \
-		--pack virt-sid -- "QEMU=qemu-sid-system-x86_64 vm-tests qemu-sid"
+	note "== vm: Debian sid's QEMU 11.1 and libvirt 12.8 (vfio-pci-rs vs C vfio-pci)"
+	KDIR=$1 vm_boot check-sid sid --timeout "${VM_TIMEOUT:-1800}" --pfs 2 \
+		--pack virt-sid -- "QEMU=qemu-sid-system-x86_64 vm-tests sid"
 }

@@ -4,32 +4,41 @@
 # libvirt as a consumer of the VF token: Debian sid's libvirtd (12.8) with
 # sid's QEMU (11.1) as its emulator, unmodified, in a root of their own
 # (scripts/guest-pack virt-sid; virt-sid runs a program chrooted there),
-# against the drop-in vfio-pci and then C vfio-pci in the same boot.
+# against the drop-in vfio-pci and then C vfio-pci in the same boot, or
+# (vm-run without --drop-in) against vfio-pci-rs under its own name, as the
+# variant driver a hostdev's <driver model=...> names, beside C vfio-pci.
 #
 # The domain has the VF as <hostdev mode='subsystem' type='pci'
 # managed='yes'>, and the token reaches QEMU's vf-token property through
 # <qemu:override>, as Documentation/vfio-pci-rs-dropin.rst gives it (libvirt
 # has no element of its own for the token).  The VF starts on igbvf, its
 # kernel driver; managed='yes' makes libvirt bind it to "vfio-pci" (by that
-# name: the drop-in, or C) before QEMU starts, and give it back to igbvf
+# name: the drop-in, or C), or to the model named, before QEMU starts, and
+# give it back to igbvf
 # when the domain ends or fails to start.  `virsh start --paused` starts
 # QEMU with its vCPUs stopped: QEMU realizes its devices before libvirt
 # sees it running, so a running domain whose QEMU has the VF's device
 # realized has opened it.  With a wrong or no token QEMU's open is refused
 # and the start fails with QEMU's error (the group, EPERM); the kernel's
-# line names the token.
+# line names the token.  With <iommufd enabled='yes'/> libvirt hands QEMU
+# the VF's cdev, which QEMU 11.1 binds without the token: refused, even
+# with the right one.
 #
 # libvirt runs with the configuration a test VM allows: QEMU as root,
 # no cgroups, namespaces, security driver or virtlogd (QEMU's output goes
-# to its log file).  Needs scripts/vm-run --drop-in --pack virt-sid.  TAP.
+# to its log file).  Needs scripts/vm-run --pack virt-sid.  TAP.
 . vfio-lib.sh
 
 T=52ac9bff-3a88-4fbd-901a-0d767c3b6c97
 W=88594674-90a0-47a9-aea8-9d9b352ac08a
 cvfio=/lib/vfio-pci-c.ko
 R=/opt/virt-sid
-[ "$DRV" = vfio-pci ] && [ -f "$cvfio" ] && command -v virt-sid > /dev/null || {
-	echo "Bail out! needs vm-run --drop-in --pack virt-sid"
+[ "$DRV" != vfio-pci ] || [ -f "$cvfio" ] || {
+	echo "Bail out! drop-in mode without C's module at $cvfio"
+	exit 1
+}
+command -v virt-sid > /dev/null || {
+	echo "Bail out! needs vm-run --pack virt-sid"
 	exit 1
 }
 pf=$(igb_pfs | sed -n 1p)
@@ -69,8 +78,9 @@ check "libvirtd 12.8 answers, its emulator QEMU 11.1" \
 	sh -c 'grep -q "^Using library: libvirt 12\.8\." /tmp/virsh.out &&
 		grep -q "^Running hypervisor: QEMU 11\.1\." /tmp/virsh.out'
 
-# domain VF OVERRIDE: a paused q35 domain "vf" with VF as a managed hostdev,
-# defined from OVERRIDE (a <qemu:override>, or nothing).
+# domain VF OVERRIDE [XML]: a q35 domain "vf" with VF as a managed hostdev,
+# defined from OVERRIDE (a <qemu:override>, or nothing) and XML (more of
+# the domain's elements).
 domain() {
 	local b=${1#*:} s f
 	s=${b#*:}
@@ -81,11 +91,12 @@ domain() {
 	  <uuid>3c0e5c1a-9f5e-4d0b-8d7e-2b6a4f1c9e70</uuid>
 	  <memory unit='MiB'>64</memory>
 	  <vcpu>1</vcpu>
+	  ${3:-}
 	  <os><type arch='x86_64' machine='q35'>hvm</type></os>
 	  <devices>
 	    <emulator>/usr/bin/qemu-system-x86_64</emulator>
 	    <hostdev mode='subsystem' type='pci' managed='yes'>
-	      <driver name='vfio'/>
+	      <driver name='vfio'$model/>
 	      <source><address domain='0x0000' bus='0x${b%%:*}' slot='0x${s%%.*}' function='0x$f'/></source>
 	      <alias name='ua-vf0'/>
 	    </hostdev>
@@ -133,11 +144,12 @@ realized() {
 		grep -q "\"vf-token\":\"$T\"" "$R/var/log/libvirt/qemu/vf.log" &&
 		[ "$(lines "$1" token)" = 0 ]
 }
-# refused VF WRONG REQUIRED: the start failed, virsh gave QEMU's error (the
-# group open, EPERM), the domain is shut off, and the kernel refused VF
-# WRONG times for a wrong token and REQUIRED times for a missing one.
+# refused VF WRONG REQUIRED [TEXT]: the start failed, virsh gave QEMU's
+# error (TEXT, by default the group open's, and EPERM), the domain is shut
+# off, and the kernel refused VF WRONG times for a wrong token and REQUIRED
+# times for a missing one.
 refused() {
-	[ "$st" = 1 ] && grep -q "error getting device from group" /tmp/start.out &&
+	[ "$st" = 1 ] && grep -q "${4:-error getting device from group}" /tmp/start.out &&
 		grep -q "Permission denied" /tmp/start.out &&
 		[ "$(virsh domstate vf)" = "shut off" ] &&
 		[ "$(lines "$1" 'incorrect VF token provided for device')" = "$2" ] &&
@@ -149,11 +161,14 @@ given_back() {
 		[ "$(cat "/sys/bus/pci/devices/$1/driver_override")" = "(null)" ]
 }
 
-# cases LABEL: the runs against whichever vfio-pci is loaded.
+# cases LABEL DRIVER [MODEL]: the runs with the PF and, by libvirt, the VF
+# on DRIVER: the <driver> element of the hostdev names it as its model
+# (model='MODEL'), or nothing for vfio-pci.
 cases() {
-	local label=$1 vf
-	bind "$pf" vfio-pci
-	echo 1 > /sys/module/vfio_pci/parameters/enable_sriov
+	local label=$1 drv=$2 vf
+	model=${3:+" model='$3'"}
+	bind "$pf" "$drv"
+	echo 1 > "/sys/module/$(echo "$drv" | tr - _)/parameters/enable_sriov"
 	set_numvfs "$pf" 1
 	vf=$(vfs_of "$pf" | sed -n 1p)
 	# The PF's user sets the token (C10); the VF goes to its own driver.
@@ -168,7 +183,7 @@ cases() {
 	driver=$(driver_of "$vf")
 	check "$label: the right vf-token: the domain starts paused, its QEMU realized the VF" \
 		realized "$vf"
-	check "$label: managed='yes' bound the VF to vfio-pci for QEMU" [ "$driver" = vfio-pci ]
+	check "$label: managed='yes' bound the VF to $drv for QEMU" [ "$driver" = "$drv" ]
 	virsh destroy vf > /tmp/destroy.out 2>&1
 	check_show /tmp/destroy.out "$label: virsh destroy ends the domain" \
 		grep -q "Domain 'vf' destroyed" /tmp/destroy.out
@@ -186,6 +201,16 @@ cases() {
 		refused "$vf" 0 1
 	check "$label: after the failed start the VF is back on igbvf" given_back "$vf"
 
+	# libvirt's iommufd backend: libvirt opens /dev/iommu and the VF's
+	# cdev and hands QEMU the descriptors; QEMU 11.1 binds the cdev
+	# without the token (as on its own iommufd backend, t-qemu.sh), so
+	# even the right one is refused as missing: fail closed.
+	domain "$vf" "$(override "$T")" "<iommufd enabled='yes'/>"
+	start
+	check "$label: <iommufd enabled='yes'/>, the right vf-token: the start fails, QEMU binds the VF's cdev without it (kernel: 0 incorrect, 1 required)" \
+		refused "$vf" 0 1 "error bind device fd=[0-9]* to iommufd=[0-9]*"
+	check "$label: after the failed start the VF is back on igbvf" given_back "$vf"
+
 	# A domain left running by a failed case would hold the VF open, and
 	# removing the VFs would wait for QEMU to let it go.
 	virsh destroy vf > /dev/null 2>&1
@@ -194,15 +219,24 @@ cases() {
 	unbind "$pf"
 }
 
-echo "# vfio-pci-rs as the drop-in vfio-pci"
-cases "drop-in"
-rmmod vfio_pci
-echo "# C vfio-pci, same boot"
-insmod "$cvfio"
-check "C vfio-pci loaded in its place" sh -c '! grep -q O /sys/module/vfio_pci/taint'
-cases "C vfio-pci"
-rmmod vfio_pci
-modprobe vfio-pci
+if [ "$DRV" = vfio-pci ]; then
+	echo "# vfio-pci-rs as the drop-in vfio-pci"
+	cases "drop-in" vfio-pci
+	rmmod vfio_pci
+	echo "# C vfio-pci, same boot"
+	insmod "$cvfio"
+	check "C vfio-pci loaded in its place" sh -c '! grep -q O /sys/module/vfio_pci/taint'
+	cases "C vfio-pci" vfio-pci
+	rmmod vfio_pci
+	modprobe vfio-pci
+else
+	# vfio-pci-rs under its own name, as the variant driver libvirt is
+	# told to use; C vfio-pci beside it as libvirt's default.
+	echo "# $DRV as a variant driver: <driver name='vfio' model='$DRV'/>"
+	cases "$DRV" "$DRV" "$DRV"
+	modprobe vfio-pci
+	cases "C vfio-pci" vfio-pci
+fi
 
 kill "$lvpid"
 wait "$lvpid" 2> /dev/null

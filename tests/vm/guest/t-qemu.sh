@@ -14,13 +14,13 @@
 # -accel qtest is not an option; -S also leaves the TCG translator idle.
 #
 # QEMU=PROGRAM runs another QEMU, e.g. Debian sid's 11.x packed apart from
-# the host's (scripts/check-qemu-sid: QEMU=qemu-sid-system-x86_64).  What a
+# the host's (scripts/check-sid: QEMU=qemu-sid-system-x86_64).  What a
 # QEMU does with vf-token on the iommufd backend is recorded below per
 # version; a version with nothing recorded bails out.
 #
 # Needs two igb PFs and QEMU in the guest:
 #   scripts/vm-run --pfs 2 --pack qemu -- t-qemu.sh
-#   scripts/vm-run --pfs 2 --pack qemu-sid -- QEMU=qemu-sid-system-x86_64 t-qemu.sh
+#   scripts/vm-run --pfs 2 --pack virt-sid -- QEMU=qemu-sid-system-x86_64 t-qemu.sh
 # TAP.
 . vfio-lib.sh
 
@@ -29,7 +29,7 @@ T2=88594674-90a0-47a9-aea8-9d9b352ac08a
 
 QEMU=${QEMU:-qemu-system-x86_64}
 command -v "$QEMU" > /dev/null || {
-	echo "Bail out! no $QEMU (scripts/vm-run --pack qemu, or --pack qemu-sid)"
+	echo "Bail out! no $QEMU (scripts/vm-run --pack qemu, or --pack virt-sid)"
 	exit 1
 }
 # "QEMU emulator version 11.1.3 (Debian 1:11.1.3+ds-1)"
