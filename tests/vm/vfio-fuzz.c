@@ -610,7 +610,7 @@ static void mutate(char *s, size_t *len)
 	case 10:	/* long: around PAGE_SIZE, sometimes past it */
 		n = page - 64 + rnd(128);
 		while (*len < n && *len < STR_CAP - 1) {
-			s[*len] = chance(90) ? 'a' + rnd(26) : odd_byte();
+			s[*len] = chance(90) ? (char)('a' + rnd(26)) : odd_byte();
 			(*len)++;
 		}
 		s[*len] = '\0';
