@@ -173,11 +173,7 @@ cases() {
 
 echo "# vfio-pci-rs as the drop-in vfio-pci"
 cases "drop-in"
-rmmod vfio_pci
-echo "# C vfio-pci, same boot"
-insmod "$cvfio"
-check "C vfio-pci loaded in its place" sh -c '! grep -q O /sys/module/vfio_pci/taint'
+c_in_place
 cases "C vfio-pci"
-rmmod vfio_pci
-modprobe vfio-pci
+drop_in_back
 tap_end

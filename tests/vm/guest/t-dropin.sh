@@ -11,7 +11,6 @@
 # binding, loading with parameters), 12 of them (vm-manifest).
 . vfio-lib.sh
 
-cvfio=/lib/vfio-pci-c.ko
 intree=0
 [ "$DRV" = vfio-pci ] && [ ! -f "$cvfio" ] &&
 	case $(modinfo -F filename vfio_pci) in

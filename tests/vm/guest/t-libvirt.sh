@@ -31,7 +31,6 @@
 
 T=52ac9bff-3a88-4fbd-901a-0d767c3b6c97
 W=88594674-90a0-47a9-aea8-9d9b352ac08a
-cvfio=/lib/vfio-pci-c.ko
 R=/opt/virt-sid
 [ "$DRV" != vfio-pci ] || [ -f "$cvfio" ] || {
 	echo "Bail out! drop-in mode without C's module at $cvfio"
@@ -222,13 +221,9 @@ cases() {
 if [ "$DRV" = vfio-pci ]; then
 	echo "# vfio-pci-rs as the drop-in vfio-pci"
 	cases "drop-in" vfio-pci
-	rmmod vfio_pci
-	echo "# C vfio-pci, same boot"
-	insmod "$cvfio"
-	check "C vfio-pci loaded in its place" sh -c '! grep -q O /sys/module/vfio_pci/taint'
+	c_in_place
 	cases "C vfio-pci" vfio-pci
-	rmmod vfio_pci
-	modprobe vfio-pci
+	drop_in_back
 else
 	# vfio-pci-rs under its own name, as the variant driver libvirt is
 	# told to use; C vfio-pci beside it as libvirt's default.

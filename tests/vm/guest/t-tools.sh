@@ -10,7 +10,6 @@
 # --drop-in --pack devbind --pack driverctl.  TAP.
 . vfio-lib.sh
 
-cvfio=/lib/vfio-pci-c.ko
 [ "$DRV" = vfio-pci ] && [ -f "$cvfio" ] && command -v dpdk-devbind.py > /dev/null &&
 	command -v driverctl > /dev/null || {
 	echo "Bail out! needs vm-run --drop-in --pack devbind --pack driverctl"
@@ -117,11 +116,7 @@ cases() {
 
 echo "# vfio-pci-rs as the drop-in vfio-pci"
 cases "drop-in" ours
-rmmod vfio_pci
-echo "# C vfio-pci, same boot"
-insmod "$cvfio"
-check "C vfio-pci loaded in its place" sh -c '! grep -q O /sys/module/vfio_pci/taint'
+c_in_place
 cases "C vfio-pci" c
-rmmod vfio_pci
-modprobe vfio-pci
+drop_in_back
 tap_end

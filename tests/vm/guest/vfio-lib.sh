@@ -148,16 +148,30 @@ both() {
 	fi
 }
 
+# The drop-in boots' side-by-side suites: C vfio-pci's module, at
+# /lib/vfio-pci-c.ko (scripts/vm-run --drop-in).  c_in_place swaps it in for
+# the drop-in, as one case: C's module loaded, untainted, in its place;
+# drop_in_back undoes that.
+cvfio=/lib/vfio-pci-c.ko
+c_in_place() {
+	rmmod vfio_pci
+	echo "# C vfio-pci, same boot"
+	insmod "$cvfio"
+	check "C vfio-pci loaded in its place" sh -c '! grep -q O /sys/module/vfio_pci/taint'
+}
+drop_in_back() {
+	rmmod vfio_pci
+	modprobe vfio-pci
+}
+
 # The DPDK suites (t-dpdk.sh with Debian 12's testpmd, t-dpdk-sid.sh with
 # sid's): dpdk_init PROGRAM BUNDLE bails out unless the drop-in vfio-pci is
 # under test, with C's module at hand and PROGRAM packed (vm-run --pack
-# BUNDLE), and sets TESTPMD, T (the PF's token), W (a wrong one), cvfio
-# (C's module) and pf.
+# BUNDLE), and sets TESTPMD, T (the PF's token), W (a wrong one) and pf.
 dpdk_init() {
 	TESTPMD=$1
 	T=6a0d2f4e-8c1b-4e7a-9b3d-5f2e1c0a7d94
 	W=11111111-2222-3333-4444-555555555555
-	cvfio=/lib/vfio-pci-c.ko
 	[ "$DRV" = vfio-pci ] && [ -f "$cvfio" ] && command -v "$TESTPMD" > /dev/null || {
 		echo "Bail out! needs vm-run --drop-in --pack $2"
 		exit 1
