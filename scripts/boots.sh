@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Sourced by scripts/check, scripts/check-distro and scripts/check-sid: the
+# Sourced by scripts/check, scripts/check-distro, scripts/check-sid and
+# scripts/check-faults, before they count anything: the counters, the
 # judged boot they share, how its verdict is added up, and the boots of
 # Debian sid's consumers.
 #
@@ -17,6 +18,36 @@
 # judged against that kernel's lines of tests/vm/na-allow (collect
 # --kernel).
 
+# The counters every check target adds up, and count PASSED FAILED
+# [CLASS]: the totals and, per class, assertions about vfio-pci-rs
+# ("driver", the default), baselines (C vfio-pci or a consumer alone) and
+# self-tests of the harness and the project.
+passed=0 failed=0 na=0 tolerated=0 retries=
+summary=()
+declare -A cp=([driver]=0 [baseline]=0 [selftest]=0) cf=([driver]=0 [baseline]=0 [selftest]=0)
+count() {
+	local k=${3:-driver}
+	passed=$((passed + $1)) failed=$((failed + $2))
+	cp[$k]=$((cp[$k] + $1)) cf[$k]=$((cf[$k] + $2))
+}
+# count_verdict TAG: a boot's counts by class, from the second line of
+# out/TAG-verdict (scripts/vm-boot): driver=P/F baseline=P/F selftest=P/F.
+count_verdict() {
+	local c k cls
+	cls=$(sed -n 2p "out/$1-verdict" 2> /dev/null)
+	for k in driver baseline selftest; do
+		c=$(sed -n "s/.*$k=\([0-9]*\/[0-9]*\).*/\1/p" <<< "$cls")
+		[ -n "$c" ] || { echo "FAIL vm $1: no $k count in out/$1-verdict"; count 0 1; continue; }
+		count "${c%/*}" "${c#*/}" "$k"
+	done
+}
+# The summary's line before the last: the three classes.
+classes_line() {
+	echo "vfio-pci-rs: ${cp[driver]} passed, ${cf[driver]} failed;" \
+		"baselines (C vfio-pci or a consumer alone): ${cp[baseline]} passed, ${cf[baseline]} failed;" \
+		"self-tests: ${cp[selftest]} passed, ${cf[selftest]} failed"
+}
+
 vm_boot() {
 	local t=$1 p f n tl r
 	scripts/vm-boot ${allow_kernel:+--kernel "$allow_kernel"} "$t" "$2" "${@:3}"
@@ -25,7 +56,7 @@ vm_boot() {
 		count 0 1
 		return
 	fi
-	count "$p" "$f"
+	count_verdict "$t"
 	na=$((na + n)) tolerated=$((tolerated + tl))
 	[ "$r" = - ] || retries="$retries $t ($r)"
 	while read -r l; do
