@@ -395,7 +395,7 @@ def judge_upstream(v, s, rows, mode, manifest, allow, allow_as):
             if prs < pc:
                 v.fail(f'upstream {test} on {dev}: vfio-pci-rs passes {prs}, C vfio-pci {pc}')
         if both_skipped and test != 'rmmod':
-            why = allow.allows(s, f'{test} {dev} all skipped')
+            why = allow.allows(s + ':all-skipped', f'{test} {dev}')
             if why is not None:
                 v.say(f'n/a upstream {test} on {dev}: every case skipped on both drivers: {why}')
             else:
