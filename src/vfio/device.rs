@@ -235,8 +235,7 @@ impl<T: Driver> Device<T> {
         // means `pf` was allocated by `Device::<T>::alloc`.
         // SAFETY: Both `pci_dev`s are valid, as said.
         let same = unsafe {
-            bindings::vfio_pci_rs_dev_driver(pf_pdev)
-                == bindings::vfio_pci_rs_dev_driver(self.raw_pdev())
+            bindings::pci_dev_driver(pf_pdev) == bindings::pci_dev_driver(self.raw_pdev())
         };
         if !same {
             return SriovPf::Other;

@@ -15,11 +15,6 @@ struct pci_dev *vfio_pci_rs_pdev(const struct vfio_device *vdev)
 	return to_pci_dev(vdev->dev);
 }
 
-struct pci_driver *vfio_pci_rs_dev_driver(const struct pci_dev *pdev)
-{
-	return pci_dev_driver(pdev);
-}
-
 /* The PF that vfio-pci-core linked this VF to at registration, or NULL. */
 struct vfio_pci_core_device *
 vfio_pci_rs_sriov_pf(const struct vfio_pci_core_device *vdev)
