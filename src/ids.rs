@@ -20,6 +20,8 @@
 //! Like the token policy, this uses only `core`: no kernel crate, no
 //! allocation, no `unsafe`; the host tests build it too.
 
+use core::ffi::CStr;
+
 /// `PCI_ANY_ID`.
 pub(crate) const PCI_ANY_ID: u32 = !0;
 
@@ -82,7 +84,7 @@ impl DynId {
     ///
     /// `entry` ends at its first NUL, if it has one, as a C string does.
     pub(crate) fn parse(entry: &[u8]) -> Option<Self> {
-        let mut rest = entry.split(|&b| b == 0).next().unwrap_or(entry);
+        let mut rest = CStr::from_bytes_until_nul(entry).map_or(entry, CStr::to_bytes);
         let mut fields = [PCI_ANY_ID, PCI_ANY_ID, PCI_ANY_ID, PCI_ANY_ID, 0, 0];
         let mut read = 0;
         let mut truncated = false;

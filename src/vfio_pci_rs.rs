@@ -394,7 +394,7 @@ impl VfioPciRs {
     /// with its log lines.
     fn fill_ids(reg: &Registration<VfioPciRsDriver>) {
         let mut warned = false;
-        for (entry, id) in ids::entries(ids.get()) {
+        for (entry, id) in ids::entries(ids.get().to_bytes()) {
             let Some(id) = id else {
                 pr_warn!("invalid id string \"{}\"\n", BStr::from_bytes(entry));
                 continue;

@@ -10,7 +10,7 @@
 //!
 //! C header: [`include/linux/moduleparam.h`](srctree/include/linux/moduleparam.h)
 
-use kernel::{ffi::c_void, types::Opaque};
+use kernel::{ffi::c_void, prelude::*, types::Opaque};
 
 use super::bindings;
 
@@ -87,16 +87,18 @@ impl<const N: usize> StringParam<N> {
         Self(Opaque::new([0; N]))
     }
 
-    /// The value, without its NUL.
+    /// The value.
     ///
     /// Only valid to call once the module is loaded (from `init` on), when
     /// the parameter is no longer written.
-    pub(crate) fn get(&self) -> &[u8] {
-        // SAFETY: The buffer is valid for the static's lifetime and, by the
-        // type invariant, no longer written.
+    pub(crate) fn get(&self) -> &CStr {
+        // SAFETY: The pointer is valid for the static's lifetime and points
+        // to `N` initialised bytes which, by the type invariant, are no
+        // longer written: a shared reference to them is sound.
         let buf = unsafe { &*self.0.get() };
-        let len = buf.iter().position(|&b| b == 0).unwrap_or(N);
-        &buf[..len]
+        // The type invariant puts a NUL in the buffer, so this never falls
+        // back to the empty string.
+        CStr::from_bytes_until_nul(buf).unwrap_or_default()
     }
 
     #[doc(hidden)]

@@ -22,14 +22,8 @@ use super::{
 /// `PCI_ANY_ID`.
 const ANY: u32 = !0;
 
-/// Matches every device, but only through `driver_override`, like vfio-pci.
-#[repr(transparent)]
-struct IdTable([bindings::pci_device_id; 2]);
-
-// SAFETY: Read-only data without pointers.
-unsafe impl Sync for IdTable {}
-
-/// The ID table, `PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_ANY_ID, PCI_ANY_ID)`.
+/// The ID table, `PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_ANY_ID, PCI_ANY_ID)`:
+/// matches every device, but only through `driver_override`, like vfio-pci.
 ///
 /// The drop-in build also exports it as `MODULE_DEVICE_TABLE(pci, ...)`
 /// does, so that modpost gives the module C vfio-pci's modalias,
@@ -39,7 +33,7 @@ unsafe impl Sync for IdTable {}
     export_name = concat!("__mod_device_table__", line!(), "__kmod_", crate::modname!(), "__pci__vfio_pci_rs_ids"),
     used
 )]
-static IDS: IdTable = IdTable([
+static IDS: [bindings::pci_device_id; 2] = [
     bindings::pci_device_id {
         vendor: ANY,
         device: ANY,
@@ -50,9 +44,9 @@ static IDS: IdTable = IdTable([
         driver_data: 0,
         override_only: bindings::PCI_ID_F_VFIO_DRIVER_OVERRIDE,
     },
-    // SAFETY: All-zero is the table terminator.
-    unsafe { core::mem::zeroed() },
-]);
+    // The terminator.
+    pin_init::zeroed(),
+];
 
 /// A registered `pci_driver` for the variant driver `T`.
 ///
@@ -78,7 +72,7 @@ impl<T: Driver> Registration<T> {
         // SAFETY: `raw` is a zeroed `pci_driver` nobody else knows yet.
         unsafe {
             (*raw).name = T::NAME.as_char_ptr();
-            (*raw).id_table = IDS.0.as_ptr();
+            (*raw).id_table = IDS.as_ptr();
             (*raw).probe = Some(Self::probe_callback);
             (*raw).remove = Some(Self::remove_callback);
             (*raw).sriov_configure = Some(Self::sriov_configure_callback);
