@@ -38,6 +38,7 @@ use token::{
     PfToken,
     Uuid, //
 };
+use vfio::param::module_params;
 use vfio::{
     device::{Device, Driver, LatchedParams, LogSite, Sriov, SriovPf},
     pci::Registration,
@@ -66,7 +67,6 @@ module! {
 
 /// The module name, as a literal for `concat!`.
 #[cfg(not(CONFIG_VFIO_PCI_RS_DROP_IN))]
-#[macro_export]
 macro_rules! modname {
     () => {
         "vfio_pci_rs"
@@ -75,12 +75,15 @@ macro_rules! modname {
 
 /// The module name, as a literal for `concat!`.
 #[cfg(CONFIG_VFIO_PCI_RS_DROP_IN)]
-#[macro_export]
 macro_rules! modname {
     () => {
         "vfio_pci"
     };
 }
+
+// Not exported: `param_prefix!` and the drop-in's ID table name it by
+// its path in this crate.
+pub(crate) use modname;
 
 /// The name of both the `pci_driver` and the `vfio_device_ops`.
 const DRIVER_NAME: &CStr = if cfg!(CONFIG_VFIO_PCI_RS_DROP_IN) {
@@ -185,7 +188,7 @@ impl DeviceData {
                 )?)
             }
             Sriov::Vf => Role::Vf,
-            Sriov::None => Role::Plain,
+            Sriov::Neither => Role::Plain,
         };
         Ok(Self { role })
     }
@@ -253,7 +256,7 @@ impl VfioPciRsDriver {
     /// The PF of the VF `dev`.
     fn vf_pf(dev: &Device<Self>) -> VfPf<'_> {
         match dev.sriov_pf() {
-            SriovPf::None => VfPf::Unowned,
+            SriovPf::Unlinked => VfPf::Unowned,
             SriovPf::Ours(pf) => match &pf.data().role {
                 Role::Pf(state) => VfPf::Ours(state),
                 // A PF that enabled SR-IOV has the capability, so its role
@@ -431,7 +434,7 @@ impl VfioPciRs {
 
 impl kernel::Module for VfioPciRs {
     fn init(module: &'static ThisModule) -> Result<Self> {
-        let reg = Registration::new(module, c_str!(modname!()))?;
+        let reg = Registration::new(module, c_str!(crate::modname!()))?;
         Self::fill_ids(&reg);
         if disable_denylist.get() {
             pr_warn!("the device denylist is disabled\n");

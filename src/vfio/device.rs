@@ -32,7 +32,7 @@ pub(crate) enum Sriov {
     /// A virtual function.
     Vf,
     /// Neither.
-    None,
+    Neither,
 }
 
 /// A vfio-pci variant driver on top of vfio-pci-core.
@@ -118,7 +118,7 @@ pub(crate) struct LatchedParams {
 pub(crate) enum SriovPf<'a, T: Driver> {
     /// Not linked: the device is not a VF, or its PF did not enable SR-IOV
     /// through a vfio-pci-core driver (SPEC C1, C2).
-    None,
+    Unlinked,
     /// The PF is bound to this driver: its device, registered and alive for
     /// as long as the VF is.
     Ours(&'a Device<T>),
@@ -154,7 +154,7 @@ unsafe fn sriov(pdev: *const bindings::pci_dev) -> Sriov {
     } else if physfn != 0 {
         Sriov::Pf
     } else {
-        Sriov::None
+        Sriov::Neither
     }
 }
 
@@ -224,7 +224,7 @@ impl<T: Driver> Device<T> {
         // it NULL, before that, and never changes it while registered.
         let pf = unsafe { bindings::vfio_pci_rs_sriov_pf(self.as_core()) };
         if pf.is_null() {
-            return SriovPf::None;
+            return SriovPf::Unlinked;
         }
         // SAFETY: `pf` is a registered core device (see above), whose
         // `pci_dev` is bound to the driver that registered it.

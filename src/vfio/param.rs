@@ -68,7 +68,7 @@ impl BoolParam {
 
 /// A string module parameter of at most `N - 1` bytes, read at module init.
 ///
-/// [`module_params!`](crate::module_params) declares it only with
+/// [`module_params!`] declares it only with
 /// permission 0 (a compile-time check), so it has no sysfs file to write.
 ///
 /// # Invariants
@@ -130,7 +130,6 @@ pub(crate) const fn modinfo<const N: usize>(s: &str) -> [u8; N] {
 /// as C's `MODULE_PARAM_PREFIX` and `__MODULE_INFO()` give them (the names
 /// on the command line, `modules.builtin.modinfo`).
 #[cfg(MODULE)]
-#[macro_export]
 macro_rules! param_prefix {
     () => {
         ""
@@ -142,12 +141,13 @@ macro_rules! param_prefix {
 /// as C's `MODULE_PARAM_PREFIX` and `__MODULE_INFO()` give them (the names
 /// on the command line, `modules.builtin.modinfo`).
 #[cfg(not(MODULE))]
-#[macro_export]
 macro_rules! param_prefix {
     () => {
         concat!($crate::modname!(), ".")
     };
 }
+
+pub(crate) use param_prefix;
 
 /// Declares module parameters like C `module_param()`/`module_param_string()`.
 ///
@@ -160,20 +160,19 @@ macro_rules! param_prefix {
 ///     ids: string[1024], perm 0, "Initial PCI IDs";
 /// }
 /// ```
-#[macro_export]
 macro_rules! module_params {
     ($($(#[$attr:meta])* $name:ident : $kind:tt $([$len:literal])? $(= $default:expr)?,
        perm $perm:literal, $desc:literal;)*) => {
         $(
             $(#[$attr])*
-            $crate::module_params!(@one $name, $kind $([$len])? $(= $default)?, $perm, $desc);
+            $crate::vfio::param::module_params!(@one $name, $kind $([$len])? $(= $default)?, $perm, $desc);
         )*
     };
     (@one $name:ident, bool = $default:expr, $perm:literal, $desc:literal) => {
-        #[allow(non_upper_case_globals)]
+        #[expect(non_upper_case_globals)]
         pub(crate) static $name: $crate::vfio::param::BoolParam =
             $crate::vfio::param::BoolParam::new($default);
-        $crate::module_params!(@register $name, bool, $perm, $desc,
+        $crate::vfio::param::module_params!(@register $name, bool, $perm, $desc,
             ::kernel::bindings::kernel_param__bindgen_ty_1 { arg: $name.as_arg() },
             &raw const $crate::vfio::bindings::param_ops_bool);
     };
@@ -181,7 +180,7 @@ macro_rules! module_params {
         // A string is read once, at init, without a lock: it must have no
         // sysfs file through which root could change it later.
         const _: () = assert!($perm == 0, "string parameters must have permission 0");
-        #[allow(non_upper_case_globals)]
+        #[expect(non_upper_case_globals)]
         pub(crate) static $name: $crate::vfio::param::StringParam<$len> =
             $crate::vfio::param::StringParam::new();
         const _: () = {
@@ -192,7 +191,7 @@ macro_rules! module_params {
                 maxlen: $len,
                 string: $name.as_buf().cast(),
             });
-            $crate::module_params!(@register $name, string, $perm, $desc,
+            $crate::vfio::param::module_params!(@register $name, string, $perm, $desc,
                 ::kernel::bindings::kernel_param__bindgen_ty_1 { str_: &raw const STR.0 },
                 &raw const $crate::vfio::bindings::param_ops_string);
         };
@@ -207,7 +206,7 @@ macro_rules! module_params {
             )]
             static PARAM: ::kernel::module_param::KernelParam =
                 ::kernel::module_param::KernelParam::new(::kernel::bindings::kernel_param {
-                    name: ::kernel::c_str!(concat!($crate::param_prefix!(), stringify!($name)))
+                    name: ::kernel::c_str!(concat!($crate::vfio::param::param_prefix!(), stringify!($name)))
                         .as_ptr()
                         .cast(),
                     #[cfg(MODULE)]
@@ -221,7 +220,7 @@ macro_rules! module_params {
                     __bindgen_anon_1: $arg,
                 });
             const PARMTYPE: &str = concat!(
-                $crate::param_prefix!(),
+                $crate::vfio::param::param_prefix!(),
                 "parmtype=",
                 stringify!($name),
                 ":",
@@ -229,7 +228,7 @@ macro_rules! module_params {
                 "\0"
             );
             const PARM: &str =
-                concat!($crate::param_prefix!(), "parm=", stringify!($name), ":", $desc, "\0");
+                concat!($crate::vfio::param::param_prefix!(), "parm=", stringify!($name), ":", $desc, "\0");
             #[link_section = ".modinfo"]
             #[used(compiler)]
             static MODINFO_TYPE: [u8; PARMTYPE.len()] = $crate::vfio::param::modinfo(PARMTYPE);
@@ -239,3 +238,5 @@ macro_rules! module_params {
         };
     };
 }
+
+pub(crate) use module_params;

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /*
  * One wrapper per static inline or macro that the Rust side needs; no
  * logic here.
