@@ -15,7 +15,7 @@ use kernel::{
     str::{BStr, CStr},
     sync::{
         atomic::{AtomicFlag, Relaxed},
-        Arc, Mutex,
+        Mutex,
     },
     warn_on,
 };
@@ -156,12 +156,13 @@ pub(crate) fn denylist(vendor: pci::Vendor, device: u16, disabled: bool) -> Deny
 struct VfioPciRsDriver;
 
 /// The token state of one PF, shared with its VFs.
-type PfState = Arc<Mutex<PfToken>>;
+type PfState = Mutex<PfToken>;
 
 /// What a device is, as far as VF tokens go.  Fixed at probe.
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Role {
     /// An SR-IOV PF: it owns the token of its VFs.
-    Pf(PfState),
+    Pf,
     /// A VF.  Its PF, if vfio-pci-core linked one, is found through the
     /// core's link at each use (see [`Device::sriov_pf`]).
     Vf,
@@ -170,27 +171,36 @@ enum Role {
 }
 
 /// Per-device data.
+#[pin_data]
 struct DeviceData {
     role: Role,
+    /// The token state of a PF, which its VFs reach through the core's
+    /// link to the PF's device.  Every device has one, with a random
+    /// token; only a PF's is used ([`DeviceData::pf_token`]).
+    #[pin]
+    pf: PfState,
 }
 
 impl DeviceData {
-    fn new(sriov: Sriov) -> Result<Self> {
+    fn new(sriov: Sriov) -> impl PinInit<Self, Error> {
         let role = match sriov {
-            Sriov::Pf => {
-                let mut initial = Uuid(random_uuid());
-                while initial.is_nil() {
-                    initial = Uuid(random_uuid());
-                }
-                Role::Pf(Arc::pin_init(
-                    new_mutex!(PfToken::new(initial), "vfio_pci_rs::PfToken"),
-                    GFP_KERNEL,
-                )?)
-            }
+            Sriov::Pf => Role::Pf,
             Sriov::Vf => Role::Vf,
             Sriov::Neither => Role::Plain,
         };
-        Ok(Self { role })
+        let mut initial = Uuid(random_uuid());
+        while initial.is_nil() {
+            initial = Uuid(random_uuid());
+        }
+        try_pin_init!(Self {
+            role,
+            pf <- new_mutex!(PfToken::new(initial), "vfio_pci_rs::PfToken"),
+        })
+    }
+
+    /// The token state of a PF; `None` on any other device.
+    fn pf_token(&self) -> Option<&PfState> {
+        (self.role == Role::Pf).then_some(&self.pf)
     }
 }
 
@@ -257,12 +267,12 @@ impl VfioPciRsDriver {
     fn vf_pf(dev: &Device<Self>) -> VfPf<'_> {
         match dev.sriov_pf() {
             SriovPf::Unlinked => VfPf::Unowned,
-            SriovPf::Ours(pf) => match &pf.data().role {
-                Role::Pf(state) => VfPf::Ours(state),
+            SriovPf::Ours(pf) => match pf.data().pf_token() {
+                Some(state) => VfPf::Ours(state),
                 // A PF that enabled SR-IOV has the capability, so its role
                 // is `Pf`.  Were it not, the core's token for that PF, random
                 // and never set, would refuse any token: closed.
-                _ => VfPf::Core,
+                None => VfPf::Core,
             },
             SriovPf::Other => VfPf::Core,
         }
@@ -270,7 +280,7 @@ impl VfioPciRsDriver {
 
     /// The token state of the PF of a VF `dev`, if the PF is ours.
     fn owned_pf(dev: &Device<Self>) -> Option<&PfState> {
-        match (&dev.data().role, Self::vf_pf(dev)) {
+        match (dev.data().role, Self::vf_pf(dev)) {
             (Role::Vf, VfPf::Ours(pf)) => Some(pf),
             _ => None,
         }
@@ -278,8 +288,14 @@ impl VfioPciRsDriver {
 
     /// SPEC stage C for `dev`, opened with `token`.
     fn decide(dev: &Device<Self>, token: Option<&Uuid>) -> Result {
-        let decision = match &dev.data().role {
-            Role::Pf(pf) => decide(Opener::Pf { pf: &mut pf.lock() }, token),
+        let data = dev.data();
+        let decision = match data.role {
+            Role::Pf => decide(
+                Opener::Pf {
+                    pf: &mut data.pf.lock(),
+                },
+                token,
+            ),
             Role::Vf => match Self::vf_pf(dev) {
                 // Without a token the PF's state is not needed: no lock, as C.
                 VfPf::Ours(pf) => token_required(token)
@@ -332,11 +348,11 @@ impl Driver for VfioPciRsDriver {
     }
 
     fn has_vf_token(dev: &Device<Self>) -> bool {
-        matches!(dev.data().role, Role::Pf(_))
+        dev.data().pf_token().is_some()
     }
 
     fn set_vf_token(dev: &Device<Self>, token: &UuidBytes) {
-        if let Role::Pf(pf) = &dev.data().role {
+        if let Some(pf) = dev.data().pf_token() {
             pf.lock().set(Uuid(*token));
         }
     }
