@@ -226,17 +226,18 @@ enum Refusal {
 impl Refusal {
     /// The rate-limit state of this reason.
     const fn site(self) -> LogSite {
-        LogSite::new(match self {
-            Refusal::Match(MatchError::TruncatedToken) => 0,
-            Refusal::Match(MatchError::MalformedToken) => 1,
-            Refusal::Match(MatchError::TrailingGarbage) => 2,
-            Refusal::Match(MatchError::UnknownOption) => 3,
-            Refusal::Match(MatchError::DuplicateToken) => 4,
-            Refusal::Deny(Deny::Required) => 5,
-            Refusal::Deny(Deny::Incorrect) => 6,
-            Refusal::Deny(Deny::UnexpectedPfNotOwned) => 7,
-            Refusal::Deny(Deny::UnexpectedNotSriov) => 8,
-        })
+        // Each index in a `const` block: one out of range fails to compile.
+        match self {
+            Refusal::Match(MatchError::TruncatedToken) => const { LogSite::new(0) },
+            Refusal::Match(MatchError::MalformedToken) => const { LogSite::new(1) },
+            Refusal::Match(MatchError::TrailingGarbage) => const { LogSite::new(2) },
+            Refusal::Match(MatchError::UnknownOption) => const { LogSite::new(3) },
+            Refusal::Match(MatchError::DuplicateToken) => const { LogSite::new(4) },
+            Refusal::Deny(Deny::Required) => const { LogSite::new(5) },
+            Refusal::Deny(Deny::Incorrect) => const { LogSite::new(6) },
+            Refusal::Deny(Deny::UnexpectedPfNotOwned) => const { LogSite::new(7) },
+            Refusal::Deny(Deny::UnexpectedNotSriov) => const { LogSite::new(8) },
+        }
     }
 
     /// Logs the reason on `dev`, rate limited, without the token, and

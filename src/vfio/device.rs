@@ -222,7 +222,9 @@ impl<T: Driver> Device<T> {
     /// `vdev` must be the `vfio_device` of a live `Device<T>` whose `init`
     /// has succeeded, and stay so for `'a`.
     unsafe fn from_vfio<'a>(vdev: *mut bindings::vfio_device) -> &'a Self {
-        // SAFETY: By the type invariant and the caller's guarantee.
+        // SAFETY: A `vfio_device` of a `Device<T>` is at its offset 0 (type
+        // invariant), and the caller guarantees that this one is live and
+        // initialised for `'a`: the cast pointer is a valid `&'a Self`.
         unsafe { &*vdev.cast() }
     }
 
@@ -247,7 +249,8 @@ impl<T: Driver> Device<T> {
         // one to `T`'s `pci_driver` (vfio calls us between probe and
         // remove), the PF to the driver that owns `pf`.  The same driver
         // means `pf` was allocated by `Device::<T>::alloc`.
-        // SAFETY: Both `pci_dev`s are valid, as said.
+        // SAFETY: `pci_dev_driver()` reads the bound driver of each
+        // `pci_dev`; both are valid and bound, as said.
         let same = unsafe {
             bindings::pci_dev_driver(pf_pdev) == bindings::pci_dev_driver(self.raw_pdev())
         };
@@ -262,8 +265,9 @@ impl<T: Driver> Device<T> {
     /// Logs `msg` on the device at info level, rate limited with the state
     /// of `site`, as `pci_info_ratelimited()` does with its call site's.
     pub(crate) fn info_ratelimited(&self, site: LogSite, msg: &CStr) {
-        // SAFETY: The device is registered, so its `pci_dev` is live; `msg`
-        // is NUL-terminated; `site` is in range (type invariant).
+        // SAFETY: `raw_pdev` is valid for as long as `self` (it holds a
+        // reference on it); `msg` is NUL-terminated; `site` is below the
+        // number of states in the shim (`LogSite`'s type invariant).
         unsafe {
             bindings::vfio_pci_rs_info_ratelimited(self.raw_pdev(), site.0, msg.as_char_ptr())
         };
@@ -271,7 +275,9 @@ impl<T: Driver> Device<T> {
 
     /// Turns on the device for userspace (`vfio_pci_core_enable`).
     fn enable(&self) -> Result {
-        // SAFETY: `as_core` is a registered core device.
+        // SAFETY: `as_core` is a registered core device, and this is called
+        // only from `open_device`, which vfio calls with the device set's
+        // lock held, as `vfio_pci_core_enable()` expects.
         to_result(unsafe { bindings::vfio_pci_core_enable(self.as_core()) })
     }
 
@@ -383,6 +389,10 @@ impl<T: Driver> Device<T> {
             )
         };
         let raw = from_err_ptr(raw)?;
+        // INVARIANT: The allocation is `size_of::<Self>()` bytes, with the
+        // core device, and so its `vfio_device`, at offset 0 (asserted
+        // above); `init` returned 0, or `_vfio_alloc_device()` would have
+        // failed.
         // `from_err_ptr` has filtered out both errors and NULL.
         NonNull::new(raw.cast()).ok_or(ENOMEM)
     }
@@ -491,7 +501,9 @@ impl<T: Driver> Device<T> {
         if unsafe { bindings::strncmp(name.as_char_ptr(), buf, name.to_bytes().len()) } != 0 {
             return 0;
         }
-        // SAFETY: As above.
+        // SAFETY: `buf` is NUL-terminated, and valid and unchanged for the
+        // duration of the call (vfio's copy of the user's string); the
+        // `CStr` does not outlive the call.
         let buf = unsafe { CStr::from_char_ptr(buf) };
         match T::match_device(this, name, buf) {
             Ok(true) => 1,
@@ -592,7 +604,8 @@ pub(crate) fn kernel_check_feature(flags: u32, argsz: usize) -> Result<bool> {
 pub(crate) struct LogSite(u32);
 
 impl LogSite {
-    /// Site `index`; a `const` out of range fails to compile.
+    /// Site `index`.  Call it in a `const` block (`const {
+    /// LogSite::new(3) }`), where an index out of range fails to compile.
     pub(crate) const fn new(index: u32) -> Self {
         assert!(index < bindings::VFIO_PCI_RS_REFUSAL_SITES);
         // INVARIANT: Checked just above.

@@ -58,10 +58,14 @@ pub(crate) struct Registration<T: Driver> {
     _t: PhantomData<T>,
 }
 
-// SAFETY: The registration is only used to add IDs and to unregister, both of
-// which the PCI core serialises.
+// SAFETY: The `pci_driver` is a pinned allocation owned by the registration;
+// the PCI core's functions on it (`pci_add_dynid()`,
+// `pci_unregister_driver()`) may be called from any thread, so the owner
+// may move to another one (module exit need not run where init did).
 unsafe impl<T: Driver> Send for Registration<T> {}
-// SAFETY: As above.
+// SAFETY: A shared reference only allows `add_dynid`, whose
+// `pci_add_dynid()` takes the driver's `dynids` lock, so concurrent calls
+// from several threads are serialised by the PCI core.
 unsafe impl<T: Driver> Sync for Registration<T> {}
 
 impl<T: Driver> Registration<T> {
@@ -172,7 +176,11 @@ impl<T: Driver> Registration<T> {
         // driver under the device lock, which probe holds), and holds the
         // device lock for the call: the drvdata is our registered device.
         let core = unsafe { bindings::dev_get_drvdata(addr_of_mut!((*pdev).dev)) };
-        // SAFETY: As above: a `Device<T>`, alive for the call.
+        // SAFETY: `probe` set that drvdata to the core device of a
+        // `Device<T>`, at its offset 0 (`Device`'s type invariant), whose
+        // `init` had returned 0; `remove`, which drops it, needs the device
+        // lock held for this call, so it is alive and initialised for the
+        // call.
         let dev = unsafe { &*core.cast::<Device<T>>() };
         match T::sriov_configure(dev, nr) {
             Ok(n) => n,
