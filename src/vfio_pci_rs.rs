@@ -420,10 +420,10 @@ impl VfioPciRs {
                 continue;
             };
             if id.truncated && !warned {
-                // C's sscanf() keeps the low 32 bits silently; so do we, and
-                // say so once.
+                // C's sscanf() keeps the low 32 bits (of u64::MAX past 64
+                // bits) silently; so do we, and say so once.
                 pr_warn!(
-                    "id string \"{}\" has a number wider than 32 bits, cut to its low 32 as vfio-pci does\n",
+                    "id string \"{}\" has a number wider than 32 bits, read as vfio-pci reads it: its low 32 bits, ffffffff past 64\n",
                     BStr::from_bytes(entry)
                 );
                 warned = true;

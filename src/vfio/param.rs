@@ -113,6 +113,34 @@ impl<const N: usize> Default for StringParam<N> {
     }
 }
 
+/// What C vfio-pci's `vfio_pci_fill_ids()` reads from one `ids=` entry with
+/// the kernel's own `sscanf(entry, "%x:%x:%x:%x:%x:%x", ...)`: vendor,
+/// device, subvendor, subdevice, class and class mask, with vfio-pci's
+/// defaults for the fields not read (`PCI_ANY_ID` twice, then 0 twice), or
+/// `None` if fewer than two were read.  For KUnit to hold the driver's own
+/// reading (`ids.rs`) to it.
+#[cfg(CONFIG_KUNIT)]
+pub(crate) fn kernel_sscanf_id(entry: &CStr) -> Option<[u32; 6]> {
+    let (mut vendor, mut device, mut subvendor, mut subdevice) = (!0u32, !0u32, !0u32, !0u32);
+    let (mut class, mut class_mask) = (0u32, 0u32);
+    // SAFETY: `entry` and the format are NUL-terminated strings; each of the
+    // format's six `%x` conversions stores an `unsigned int` (`u32`)
+    // through the matching argument, six pointers to distinct live `u32`s.
+    let fields = unsafe {
+        bindings::sscanf(
+            entry.as_char_ptr(),
+            c"%x:%x:%x:%x:%x:%x".as_char_ptr(),
+            &raw mut vendor,
+            &raw mut device,
+            &raw mut subvendor,
+            &raw mut subdevice,
+            &raw mut class,
+            &raw mut class_mask,
+        )
+    };
+    (fields >= 2).then_some([vendor, device, subvendor, subdevice, class, class_mask])
+}
+
 #[doc(hidden)]
 pub(crate) const fn modinfo<const N: usize>(s: &str) -> [u8; N] {
     let bytes = s.as_bytes();
