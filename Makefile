@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: GPL-2.0-only
+# SPDX-License-Identifier: GPL-2.0
 #
 # Developer entry points.  Kbuild reads ./Kbuild, not this file.
 #

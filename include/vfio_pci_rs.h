@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * bindgen input for vfio-pci-rs and the prototypes of its C shim.
  *
@@ -21,7 +21,6 @@ enum { VFIO_PCI_RS_REFUSAL_SITES = 16 };
 
 void vfio_pci_rs_put_device(struct vfio_device *vdev);
 struct pci_dev *vfio_pci_rs_pdev(const struct vfio_device *vdev);
-struct pci_driver *vfio_pci_rs_dev_driver(const struct pci_dev *pdev);
 struct vfio_pci_core_device *
 vfio_pci_rs_sriov_pf(const struct vfio_pci_core_device *vdev);
 int vfio_pci_rs_check_feature(u32 flags, size_t argsz, u32 supported_ops,

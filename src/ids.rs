@@ -13,12 +13,19 @@
 //!   that is not a hex digit (`0x` followed by none reads as 0);
 //! - the `:` between numbers must follow at once; whatever follows the last
 //!   number that was read, including a sixth field's tail, is ignored;
-//! - a number is accumulated in 64 bits, wrapping, and then stored in 32, as
-//!   `sscanf()` stores a `%x` into an `unsigned int`.  That truncation is
-//!   silent in C; [`DynId::truncated`] tells the driver, which warns once.
+//! - a number is accumulated in 64 bits, saturating at `u64::MAX` as the
+//!   kernel's `_parse_integer_limit()` does (so `10000000000000000` reads
+//!   as `ffffffffffffffff`), and then stored in 32, as `sscanf()` stores a
+//!   `%x` into an `unsigned int`: its low 32 bits.  That is silent in C;
+//!   [`DynId::truncated`] tells the driver, which warns once.
+//!
+//! KUnit holds this reading to the kernel's own `sscanf()` on a corpus and
+//! on pseudo-random strings (`src/kunit.rs`).
 //!
 //! Like the token policy, this uses only `core`: no kernel crate, no
 //! allocation, no `unsafe`; the host tests build it too.
+
+use core::ffi::CStr;
 
 /// `PCI_ANY_ID`.
 pub(crate) const PCI_ANY_ID: u32 = !0;
@@ -39,7 +46,7 @@ pub(crate) struct DynId {
     /// Class code mask, 0 if not given.
     pub(crate) class_mask: u32,
     /// Whether a number had more than 32 bits and was cut to its low 32
-    /// (or more than 64, which `sscanf()` wraps first).
+    /// (past 64 bits `sscanf()` reads `u64::MAX`: `0xffffffff`).
     pub(crate) truncated: bool,
 }
 
@@ -49,10 +56,10 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0xa0)
 }
 
-/// One `%x` conversion at the start of `s`: the value (64-bit, wrapping,
-/// as `simple_strntoull()`), whether it wrapped, and the rest of `s`; or
+/// One `%x` conversion at the start of `s`: the value (64-bit, saturating
+/// at `u64::MAX`, as `simple_strntoull()` reads it) and the rest of `s`; or
 /// `None` if the first byte after the white space is not a hex digit.
-fn scan_hex(s: &[u8]) -> Option<(u64, bool, &[u8])> {
+fn scan_hex(s: &[u8]) -> Option<(u64, &[u8])> {
     let start = s.iter().position(|&b| !is_space(b)).unwrap_or(s.len());
     let s = &s[start..];
     if !s.first()?.is_ascii_hexdigit() {
@@ -63,17 +70,12 @@ fn scan_hex(s: &[u8]) -> Option<(u64, bool, &[u8])> {
         _ => s,
     };
     let digits = s.iter().take_while(|b| b.is_ascii_hexdigit()).count();
-    let (value, wrapped) = s[..digits]
-        .iter()
-        .fold((0u64, false), |(acc, wrapped), &b| {
-            // `is_ascii_hexdigit()` held, so `to_digit(16)` is `Some`.
-            let d = u64::from((b as char).to_digit(16).unwrap_or(0));
-            (
-                acc.wrapping_mul(16).wrapping_add(d),
-                wrapped || acc > (u64::MAX - d) / 16,
-            )
-        });
-    Some((value, wrapped, &s[digits..]))
+    let value = s[..digits].iter().fold(0u64, |acc, &b| {
+        // `is_ascii_hexdigit()` held, so `to_digit(16)` is `Some`.
+        let d = u64::from((b as char).to_digit(16).unwrap_or(0));
+        acc.saturating_mul(16).saturating_add(d)
+    });
+    Some((value, &s[digits..]))
 }
 
 impl DynId {
@@ -82,7 +84,7 @@ impl DynId {
     ///
     /// `entry` ends at its first NUL, if it has one, as a C string does.
     pub(crate) fn parse(entry: &[u8]) -> Option<Self> {
-        let mut rest = entry.split(|&b| b == 0).next().unwrap_or(entry);
+        let mut rest = CStr::from_bytes_until_nul(entry).map_or(entry, CStr::to_bytes);
         let mut fields = [PCI_ANY_ID, PCI_ANY_ID, PCI_ANY_ID, PCI_ANY_ID, 0, 0];
         let mut read = 0;
         let mut truncated = false;
@@ -93,12 +95,12 @@ impl DynId {
                     _ => break,
                 }
             }
-            let Some((value, wrapped, tail)) = scan_hex(rest) else {
+            let Some((value, tail)) = scan_hex(rest) else {
                 break;
             };
             // `sscanf()` stores a `%x` into an `unsigned int`: the low 32 bits.
             *field = value as u32;
-            truncated |= wrapped || value > u64::from(u32::MAX);
+            truncated |= value > u64::from(u32::MAX);
             read += 1;
             rest = tail;
         }
@@ -151,6 +153,10 @@ mod tests {
         assert_eq!(DynId::parse(b" 8086:10c9"), want);
         assert_eq!(DynId::parse(b"8086: 10c9"), want);
         assert_eq!(DynId::parse(b"\t8086:\n10c9"), want);
+        // The kernel's isspace(): \v, \f, \r and Latin-1's no-break space too.
+        assert_eq!(DynId::parse(b"\x0b8086:\x0c10c9"), want);
+        assert_eq!(DynId::parse(b"\r8086:\xa010c9"), want);
+        assert_eq!(DynId::parse(b"\xa0\xa08086: \x0b10c9"), want);
         assert_eq!(DynId::parse(b"8086:10c9:"), want);
         assert_eq!(DynId::parse(b"8086:10c9 "), want);
         assert_eq!(DynId::parse(b"8086:10c9xyz"), want);
@@ -197,13 +203,31 @@ mod tests {
     }
 
     #[test]
-    fn wide_values_are_cut_to_32_bits() {
+    fn wide_values_are_cut_to_32_bits_and_saturate_past_64() {
         let wide = DynId::parse(b"18086:10c9").unwrap();
         assert_eq!((wide.vendor, wide.truncated), (0x18086, false));
         let cut = DynId::parse(b"123456789:10c9").unwrap();
         assert_eq!((cut.vendor, cut.truncated), (0x2345_6789, true));
-        let wrapped = DynId::parse(b"1000000000000008086:10c9").unwrap();
-        assert_eq!((wrapped.vendor, wrapped.truncated), (0x8086, true));
+        let all = DynId::parse(b"ffffffffffffffff:10c9").unwrap();
+        assert_eq!((all.vendor, all.truncated), (PCI_ANY_ID, true));
+        let low = DynId::parse(b"ffffffff00008086:10c9").unwrap();
+        assert_eq!((low.vendor, low.truncated), (0x8086, true));
+        // Past 64 bits the kernel's sscanf() saturates (7.3's
+        // _parse_integer_limit()): u64::MAX, whose low 32 bits are
+        // PCI_ANY_ID, not the wrapped value's low bits.
+        for s in [
+            &b"10000000000000000:10c9"[..],
+            b"1000000000000008086:10c9",
+            b"0x1000000000000000000000000000000000000:10c9",
+        ] {
+            let sat = DynId::parse(s).unwrap();
+            assert_eq!(
+                (sat.vendor, sat.device, sat.truncated),
+                (PCI_ANY_ID, 0x10c9, true)
+            );
+        }
+        let zeros = DynId::parse(b"000000000000000000000000008086:10c9").unwrap();
+        assert_eq!((zeros.vendor, zeros.truncated), (0x8086, false));
         let max = DynId::parse(b"ffffffff:10c9").unwrap();
         assert_eq!((max.vendor, max.truncated), (PCI_ANY_ID, false));
     }

@@ -21,9 +21,45 @@ use crate::token::{
 use crate::vfio::{
     bindings,
     device::{check_vf_token_feature, kernel_check_feature},
+    param::kernel_sscanf_id,
     uuid::{kernel_uuid_parse, random_uuid},
 };
-use crate::{denylist, Denylist};
+use crate::{denylist, ids::DynId, Denylist};
+
+/// The driver's reading of the `ids=` entry `entry` (without its NUL), in
+/// the shape of [`kernel_sscanf_id`].
+fn driver_id(entry: &[u8]) -> Option<[u32; 6]> {
+    DynId::parse(entry).map(|id| {
+        [
+            id.vendor,
+            id.device,
+            id.subvendor,
+            id.subdevice,
+            id.class,
+            id.class_mask,
+        ]
+    })
+}
+
+/// How the driver and the kernel's `sscanf()` read `entry` (a C string with
+/// its NUL; one that is not reads as a mismatch), logged when they differ.
+/// The test asserts, in its own body, that they do not: KUnit's
+/// `assert_eq!` (a failed case, not a panic) exists only there.
+fn readings(entry: &[u8]) -> (Option<[u32; 6]>, Option<[u32; 6]>) {
+    let Ok(c) = CStr::from_bytes_with_nul(entry) else {
+        return (None, Some([0; 6]));
+    };
+    let (ours, kernels) = (driver_id(c.to_bytes()), kernel_sscanf_id(c));
+    if ours != kernels {
+        pr_err!(
+            "ids= entry {:?}: ours {:x?}, sscanf {:x?}\n",
+            c,
+            ours,
+            kernels
+        );
+    }
+    (ours, kernels)
+}
 
 #[kunit_tests(vfio_pci_rs_token)]
 mod tests {
@@ -156,6 +192,66 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn ids_read_as_the_kernels_sscanf() {
+        // Forms C accepts and refuses; class and mask; every byte the
+        // kernel's isspace() takes (\v, \f, \r, 0xa0) and some it does
+        // not (0x85, 0xff); 0x prefixes without digits; numbers of 32, 33,
+        // 64, 65 bits and more (the kernel saturates past 64 bits).
+        for entry in [
+            &b"8086:10c9\0"[..],
+            b"0x8086:0X10C9\0",
+            b"8086:10c9:1af4:1100:020000:ffff00\0",
+            b"8086:10c9:ffffffff:ffffffff:30000:ff0000:7:8\0",
+            b"8086:10c9:1:2:0x20000\0",
+            b" \t\n\x0b\x0c\r8086:\xa010c9: \x0b1:\x0c2:\r3:\xa04\0",
+            b"\x858086:10c9\0",
+            b"8086:\xff10c9\0",
+            b"8086 :10c9\0",
+            b"8086;10c9\0",
+            b"8086\0",
+            b":10c9\0",
+            b"\0",
+            b"-1:2\0",
+            b"+1:2\0",
+            b"0x:1\0",
+            b"1:0xg\0",
+            b"0x0x1:2\0",
+            b"ffffffff:100000000\0",
+            b"123456789:10c9\0",
+            b"ffffffffffffffff:1\0",
+            b"10000000000000000:10c9\0",
+            b"1000000000000008086:10c9\0",
+            b"8086:10c9:fffffffffffffffffffffffffffffffffffff:1\0",
+            b"0000000000000000000000000000000000008086:10c9\0",
+            b"8086:10c9:\0",
+            b"8086:10c9:::\0",
+        ] {
+            let (ours, kernels) = readings(entry);
+            assert_eq!(ours, kernels);
+        }
+        // Pseudo-random entries from a fixed seed (xorshift64), over an
+        // alphabet of what the parser tells apart.
+        const ALPHABET: &[u8] = b"0123456789abcdefABCDEFxXg:::: \t\n\x0b\x0c\r\xa0\x85\xff,-+";
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut buf = [0u8; 41];
+        for _ in 0..4000 {
+            let len = (next() % 40) as usize;
+            for b in &mut buf[..len] {
+                *b = ALPHABET[(next() % ALPHABET.len() as u64) as usize];
+            }
+            buf[len] = 0;
+            let (ours, kernels) = readings(&buf[..=len]);
+            assert_eq!(ours, kernels);
         }
     }
 

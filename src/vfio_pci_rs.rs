@@ -15,7 +15,7 @@ use kernel::{
     str::{BStr, CStr},
     sync::{
         atomic::{AtomicFlag, Relaxed},
-        Arc, Mutex,
+        Mutex,
     },
     warn_on,
 };
@@ -38,6 +38,7 @@ use token::{
     PfToken,
     Uuid, //
 };
+use vfio::param::module_params;
 use vfio::{
     device::{Device, Driver, LatchedParams, LogSite, Sriov, SriovPf},
     pci::Registration,
@@ -66,7 +67,6 @@ module! {
 
 /// The module name, as a literal for `concat!`.
 #[cfg(not(CONFIG_VFIO_PCI_RS_DROP_IN))]
-#[macro_export]
 macro_rules! modname {
     () => {
         "vfio_pci_rs"
@@ -75,12 +75,15 @@ macro_rules! modname {
 
 /// The module name, as a literal for `concat!`.
 #[cfg(CONFIG_VFIO_PCI_RS_DROP_IN)]
-#[macro_export]
 macro_rules! modname {
     () => {
         "vfio_pci"
     };
 }
+
+// Not exported: `param_prefix!` and the drop-in's ID table name it by
+// its path in this crate.
+pub(crate) use modname;
 
 /// The name of both the `pci_driver` and the `vfio_device_ops`.
 const DRIVER_NAME: &CStr = if cfg!(CONFIG_VFIO_PCI_RS_DROP_IN) {
@@ -153,12 +156,13 @@ pub(crate) fn denylist(vendor: pci::Vendor, device: u16, disabled: bool) -> Deny
 struct VfioPciRsDriver;
 
 /// The token state of one PF, shared with its VFs.
-type PfState = Arc<Mutex<PfToken>>;
+type PfState = Mutex<PfToken>;
 
 /// What a device is, as far as VF tokens go.  Fixed at probe.
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Role {
     /// An SR-IOV PF: it owns the token of its VFs.
-    Pf(PfState),
+    Pf,
     /// A VF.  Its PF, if vfio-pci-core linked one, is found through the
     /// core's link at each use (see [`Device::sriov_pf`]).
     Vf,
@@ -167,27 +171,36 @@ enum Role {
 }
 
 /// Per-device data.
+#[pin_data]
 struct DeviceData {
     role: Role,
+    /// The token state of a PF, which its VFs reach through the core's
+    /// link to the PF's device.  Every device has one, with a random
+    /// token; only a PF's is used ([`DeviceData::pf_token`]).
+    #[pin]
+    pf: PfState,
 }
 
 impl DeviceData {
-    fn new(sriov: Sriov) -> Result<Self> {
+    fn new(sriov: Sriov) -> impl PinInit<Self, Error> {
         let role = match sriov {
-            Sriov::Pf => {
-                let mut initial = Uuid(random_uuid());
-                while initial.is_nil() {
-                    initial = Uuid(random_uuid());
-                }
-                Role::Pf(Arc::pin_init(
-                    new_mutex!(PfToken::new(initial), "vfio_pci_rs::PfToken"),
-                    GFP_KERNEL,
-                )?)
-            }
+            Sriov::Pf => Role::Pf,
             Sriov::Vf => Role::Vf,
-            Sriov::None => Role::Plain,
+            Sriov::Neither => Role::Plain,
         };
-        Ok(Self { role })
+        let mut initial = Uuid(random_uuid());
+        while initial.is_nil() {
+            initial = Uuid(random_uuid());
+        }
+        try_pin_init!(Self {
+            role,
+            pf <- new_mutex!(PfToken::new(initial), "vfio_pci_rs::PfToken"),
+        })
+    }
+
+    /// The token state of a PF; `None` on any other device.
+    fn pf_token(&self) -> Option<&PfState> {
+        (self.role == Role::Pf).then_some(&self.pf)
     }
 }
 
@@ -213,17 +226,18 @@ enum Refusal {
 impl Refusal {
     /// The rate-limit state of this reason.
     const fn site(self) -> LogSite {
-        LogSite::new(match self {
-            Refusal::Match(MatchError::TruncatedToken) => 0,
-            Refusal::Match(MatchError::MalformedToken) => 1,
-            Refusal::Match(MatchError::TrailingGarbage) => 2,
-            Refusal::Match(MatchError::UnknownOption) => 3,
-            Refusal::Match(MatchError::DuplicateToken) => 4,
-            Refusal::Deny(Deny::Required) => 5,
-            Refusal::Deny(Deny::Incorrect) => 6,
-            Refusal::Deny(Deny::UnexpectedPfNotOwned) => 7,
-            Refusal::Deny(Deny::UnexpectedNotSriov) => 8,
-        })
+        // Each index in a `const` block: one out of range fails to compile.
+        match self {
+            Refusal::Match(MatchError::TruncatedToken) => const { LogSite::new(0) },
+            Refusal::Match(MatchError::MalformedToken) => const { LogSite::new(1) },
+            Refusal::Match(MatchError::TrailingGarbage) => const { LogSite::new(2) },
+            Refusal::Match(MatchError::UnknownOption) => const { LogSite::new(3) },
+            Refusal::Match(MatchError::DuplicateToken) => const { LogSite::new(4) },
+            Refusal::Deny(Deny::Required) => const { LogSite::new(5) },
+            Refusal::Deny(Deny::Incorrect) => const { LogSite::new(6) },
+            Refusal::Deny(Deny::UnexpectedPfNotOwned) => const { LogSite::new(7) },
+            Refusal::Deny(Deny::UnexpectedNotSriov) => const { LogSite::new(8) },
+        }
     }
 
     /// Logs the reason on `dev`, rate limited, without the token, and
@@ -253,13 +267,13 @@ impl VfioPciRsDriver {
     /// The PF of the VF `dev`.
     fn vf_pf(dev: &Device<Self>) -> VfPf<'_> {
         match dev.sriov_pf() {
-            SriovPf::None => VfPf::Unowned,
-            SriovPf::Ours(pf) => match &pf.data().role {
-                Role::Pf(state) => VfPf::Ours(state),
+            SriovPf::Unlinked => VfPf::Unowned,
+            SriovPf::Ours(pf) => match pf.data().pf_token() {
+                Some(state) => VfPf::Ours(state),
                 // A PF that enabled SR-IOV has the capability, so its role
                 // is `Pf`.  Were it not, the core's token for that PF, random
                 // and never set, would refuse any token: closed.
-                _ => VfPf::Core,
+                None => VfPf::Core,
             },
             SriovPf::Other => VfPf::Core,
         }
@@ -267,7 +281,7 @@ impl VfioPciRsDriver {
 
     /// The token state of the PF of a VF `dev`, if the PF is ours.
     fn owned_pf(dev: &Device<Self>) -> Option<&PfState> {
-        match (&dev.data().role, Self::vf_pf(dev)) {
+        match (dev.data().role, Self::vf_pf(dev)) {
             (Role::Vf, VfPf::Ours(pf)) => Some(pf),
             _ => None,
         }
@@ -275,8 +289,14 @@ impl VfioPciRsDriver {
 
     /// SPEC stage C for `dev`, opened with `token`.
     fn decide(dev: &Device<Self>, token: Option<&Uuid>) -> Result {
-        let decision = match &dev.data().role {
-            Role::Pf(pf) => decide(Opener::Pf { pf: &mut pf.lock() }, token),
+        let data = dev.data();
+        let decision = match data.role {
+            Role::Pf => decide(
+                Opener::Pf {
+                    pf: &mut data.pf.lock(),
+                },
+                token,
+            ),
             Role::Vf => match Self::vf_pf(dev) {
                 // Without a token the PF's state is not needed: no lock, as C.
                 VfPf::Ours(pf) => token_required(token)
@@ -329,11 +349,11 @@ impl Driver for VfioPciRsDriver {
     }
 
     fn has_vf_token(dev: &Device<Self>) -> bool {
-        matches!(dev.data().role, Role::Pf(_))
+        dev.data().pf_token().is_some()
     }
 
     fn set_vf_token(dev: &Device<Self>, token: &UuidBytes) {
-        if let Role::Pf(pf) = &dev.data().role {
+        if let Some(pf) = dev.data().pf_token() {
             pf.lock().set(Uuid(*token));
         }
     }
@@ -394,16 +414,16 @@ impl VfioPciRs {
     /// with its log lines.
     fn fill_ids(reg: &Registration<VfioPciRsDriver>) {
         let mut warned = false;
-        for (entry, id) in ids::entries(ids.get()) {
+        for (entry, id) in ids::entries(ids.get().to_bytes()) {
             let Some(id) = id else {
                 pr_warn!("invalid id string \"{}\"\n", BStr::from_bytes(entry));
                 continue;
             };
             if id.truncated && !warned {
-                // C's sscanf() keeps the low 32 bits silently; so do we, and
-                // say so once.
+                // C's sscanf() keeps the low 32 bits (of u64::MAX past 64
+                // bits) silently; so do we, and say so once.
                 pr_warn!(
-                    "id string \"{}\" has a number wider than 32 bits, cut to its low 32 as vfio-pci does\n",
+                    "id string \"{}\" has a number wider than 32 bits, read as vfio-pci reads it: its low 32 bits, ffffffff past 64\n",
                     BStr::from_bytes(entry)
                 );
                 warned = true;
@@ -431,7 +451,7 @@ impl VfioPciRs {
 
 impl kernel::Module for VfioPciRs {
     fn init(module: &'static ThisModule) -> Result<Self> {
-        let reg = Registration::new(module, c_str!(modname!()))?;
+        let reg = Registration::new(module, c_str!(crate::modname!()))?;
         Self::fill_ids(&reg);
         if disable_denylist.get() {
             pr_warn!("the device denylist is disabled\n");

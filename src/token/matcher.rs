@@ -73,7 +73,7 @@ impl MatchError {
 
 /// The bytes of `s` before its first NUL, or all of `s` if it has none.
 fn c_str(s: &[u8]) -> &[u8] {
-    s.split(|&b| b == 0).next().unwrap_or(s)
+    CStr::from_bytes_until_nul(s).map_or(s, CStr::to_bytes)
 }
 
 /// `s` without its leading spaces.

@@ -8,6 +8,9 @@
 //! in by the glob import below, so pointers pass between the two without
 //! casts.
 
+// `allow`, not `expect`: which of these lints the generated code trips
+// depends on the kernel and its configuration (the kernel's own
+// `rust/bindings` allows them the same way).
 #![allow(
     dead_code,
     non_camel_case_types,

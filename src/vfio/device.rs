@@ -6,6 +6,7 @@
 
 use core::{
     mem::{align_of, offset_of, size_of},
+    pin::Pin,
     ptr::{addr_of_mut, NonNull},
 };
 
@@ -16,11 +17,10 @@ use kernel::{
     pci,
     prelude::*,
     str::CStr,
+    sync::aref::ARef,
     types::Opaque,
     uaccess::{UserPtr, UserSlice},
 };
-
-use pin_init::PinInit;
 
 use super::{bindings, uuid::UuidBytes};
 
@@ -32,7 +32,7 @@ pub(crate) enum Sriov {
     /// A virtual function.
     Vf,
     /// Neither.
-    None,
+    Neither,
 }
 
 /// A vfio-pci variant driver on top of vfio-pci-core.
@@ -118,7 +118,7 @@ pub(crate) struct LatchedParams {
 pub(crate) enum SriovPf<'a, T: Driver> {
     /// Not linked: the device is not a VF, or its PF did not enable SR-IOV
     /// through a vfio-pci-core driver (SPEC C1, C2).
-    None,
+    Unlinked,
     /// The PF is bound to this driver: its device, registered and alive for
     /// as long as the VF is.
     Ours(&'a Device<T>),
@@ -144,39 +144,52 @@ pub(crate) unsafe fn pci_device<'a>(pdev: *mut bindings::pci_dev) -> Result<&'a 
 ///
 /// # Safety
 ///
-/// `pdev` must be a valid `struct pci_dev`.
+/// `pdev` must be a valid `struct pci_dev` whose device lock the caller
+/// holds, as probe does.
 unsafe fn sriov(pdev: *const bindings::pci_dev) -> Sriov {
-    // SAFETY: `pdev` is valid (the caller's guarantee); the bits are set by
-    // the PCI core before the device is added and never change after.
+    // SAFETY: `pdev` is valid (the caller's guarantee).  `is_physfn` and
+    // `is_virtfn` are set before the device is added and never change, but
+    // they share their byte with bits the PCI core writes at run time
+    // (`is_msi_managed`, `needs_freset`, `state_saved`, ...); the device
+    // lock, which the caller holds, is what keeps those writes out while
+    // the byte is read.
     let (physfn, virtfn) = unsafe { ((*pdev).is_physfn(), (*pdev).is_virtfn()) };
     if virtfn != 0 {
         Sriov::Vf
     } else if physfn != 0 {
         Sriov::Pf
     } else {
-        Sriov::None
+        Sriov::Neither
     }
 }
 
-/// A vfio-pci-core device of driver `T`, with `T`'s data after it.
+/// A vfio-pci-core device of driver `T`, with a reference on its `pci_dev`
+/// and `T`'s data (boxed) after it.
 ///
 /// # Invariants
 ///
 /// - `core` is first, so the `struct vfio_device` inside it sits at offset 0
 ///   as `_vfio_alloc_device()` requires, and a `vfio_device` pointer of a
 ///   device with our ops is a pointer to a `Device<T>`.
-/// - Once `vfio_device_ops.init` has returned 0, `data` is initialised and
-///   stays pinned until `vfio_device_ops.release`.
+/// - Once `vfio_device_ops.init` has returned 0, `pdev` (a reference on
+///   the `pci_dev` the device was allocated for) and `data` are
+///   initialised, and stay so until `vfio_device_ops.release`.
 #[repr(C)]
 pub(crate) struct Device<T: Driver> {
     core: Opaque<bindings::vfio_pci_core_device>,
-    data: T::Data,
+    pdev: ARef<pci::Device>,
+    data: Pin<KBox<T::Data>>,
 }
 
 impl<T: Driver> Device<T> {
     /// The driver's data for this device.
     pub(crate) fn data(&self) -> &T::Data {
         &self.data
+    }
+
+    /// The PCI device this device was allocated for.
+    pub(crate) fn pdev(&self) -> &pci::Device {
+        &self.pdev
     }
 
     /// The `struct vfio_pci_core_device`, for vfio-pci-core's functions.
@@ -189,18 +202,19 @@ impl<T: Driver> Device<T> {
         self.as_core().cast()
     }
 
-    /// The `struct pci_dev` this device was allocated for.
+    /// The `struct pci_dev` of [`Self::pdev`], for C calls.
     fn raw_pdev(&self) -> *mut bindings::pci_dev {
-        // SAFETY: The vfio device was allocated for a `pci_dev`, on which it
-        // holds a reference until release.
+        // SAFETY: The vfio device is live (`&self`); the helper reads its
+        // `dev` pointer, set by `_vfio_alloc_device()` to the `pci_dev`'s
+        // device and never changed, and computes its `pci_dev`.  That
+        // `pci_dev` stays valid for as long as `self`: `self.pdev` holds a
+        // reference on it (type invariant).
         unsafe { bindings::vfio_pci_rs_pdev(self.vfio_device()) }
     }
 
     /// The generic device of the PCI device, for `dev_*!` and its name.
     pub(crate) fn device(&self) -> &device::Device {
-        // SAFETY: `raw_pdev` is a live `pci_dev` for as long as `self` is
-        // (see `raw_pdev`), and so is its embedded `struct device`.
-        unsafe { device::Device::from_raw(addr_of_mut!((*self.raw_pdev()).dev)) }
+        self.pdev().as_ref()
     }
 
     /// # Safety
@@ -208,7 +222,9 @@ impl<T: Driver> Device<T> {
     /// `vdev` must be the `vfio_device` of a live `Device<T>` whose `init`
     /// has succeeded, and stay so for `'a`.
     unsafe fn from_vfio<'a>(vdev: *mut bindings::vfio_device) -> &'a Self {
-        // SAFETY: By the type invariant and the caller's guarantee.
+        // SAFETY: A `vfio_device` of a `Device<T>` is at its offset 0 (type
+        // invariant), and the caller guarantees that this one is live and
+        // initialised for `'a`: the cast pointer is a valid `&'a Self`.
         unsafe { &*vdev.cast() }
     }
 
@@ -224,7 +240,7 @@ impl<T: Driver> Device<T> {
         // it NULL, before that, and never changes it while registered.
         let pf = unsafe { bindings::vfio_pci_rs_sriov_pf(self.as_core()) };
         if pf.is_null() {
-            return SriovPf::None;
+            return SriovPf::Unlinked;
         }
         // SAFETY: `pf` is a registered core device (see above), whose
         // `pci_dev` is bound to the driver that registered it.
@@ -233,10 +249,10 @@ impl<T: Driver> Device<T> {
         // one to `T`'s `pci_driver` (vfio calls us between probe and
         // remove), the PF to the driver that owns `pf`.  The same driver
         // means `pf` was allocated by `Device::<T>::alloc`.
-        // SAFETY: Both `pci_dev`s are valid, as said.
+        // SAFETY: `pci_dev_driver()` reads the bound driver of each
+        // `pci_dev`; both are valid and bound, as said.
         let same = unsafe {
-            bindings::vfio_pci_rs_dev_driver(pf_pdev)
-                == bindings::vfio_pci_rs_dev_driver(self.raw_pdev())
+            bindings::pci_dev_driver(pf_pdev) == bindings::pci_dev_driver(self.raw_pdev())
         };
         if !same {
             return SriovPf::Other;
@@ -249,8 +265,9 @@ impl<T: Driver> Device<T> {
     /// Logs `msg` on the device at info level, rate limited with the state
     /// of `site`, as `pci_info_ratelimited()` does with its call site's.
     pub(crate) fn info_ratelimited(&self, site: LogSite, msg: &CStr) {
-        // SAFETY: The device is registered, so its `pci_dev` is live; `msg`
-        // is NUL-terminated; `site` is in range (type invariant).
+        // SAFETY: `raw_pdev` is valid for as long as `self` (it holds a
+        // reference on it); `msg` is NUL-terminated; `site` is below the
+        // number of states in the shim (`LogSite`'s type invariant).
         unsafe {
             bindings::vfio_pci_rs_info_ratelimited(self.raw_pdev(), site.0, msg.as_char_ptr())
         };
@@ -258,7 +275,9 @@ impl<T: Driver> Device<T> {
 
     /// Turns on the device for userspace (`vfio_pci_core_enable`).
     fn enable(&self) -> Result {
-        // SAFETY: `as_core` is a registered core device.
+        // SAFETY: `as_core` is a registered core device, and this is called
+        // only from `open_device`, which vfio calls with the device set's
+        // lock held, as `vfio_pci_core_enable()` expects.
         to_result(unsafe { bindings::vfio_pci_core_enable(self.as_core()) })
     }
 
@@ -370,44 +389,63 @@ impl<T: Driver> Device<T> {
             )
         };
         let raw = from_err_ptr(raw)?;
+        // INVARIANT: The allocation is `size_of::<Self>()` bytes, with the
+        // core device, and so its `vfio_device`, at offset 0 (asserted
+        // above); `init` returned 0, or `_vfio_alloc_device()` would have
+        // failed.
         // `from_err_ptr` has filtered out both errors and NULL.
         NonNull::new(raw.cast()).ok_or(ENOMEM)
     }
 
     extern "C" fn init_callback(vdev: *mut bindings::vfio_device) -> c_int {
-        // SAFETY: vfio calls `init` once, on the zeroed allocation of
-        // `size_of::<Self>()` bytes made by `alloc`, with `vdev->dev` set to
-        // the `pci_dev` being probed.
+        // SAFETY: vfio calls `init` once, from `_vfio_alloc_device()` in
+        // `alloc`, on the allocation it made for `Self`.
+        match unsafe { Self::init(vdev) } {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    /// `vfio_device_ops.init`: takes a reference on the `pci_dev`, builds
+    /// the driver's data and initialises the core device.
+    ///
+    /// On error nothing is left to undo: vfio frees the allocation without
+    /// calling `release`.
+    ///
+    /// # Safety
+    ///
+    /// `vdev` must be the `vfio_device` at the start of a zeroed allocation
+    /// of `size_of::<Self>()` bytes, made by `alloc` for a `pci_dev` that is
+    /// being probed by `T`'s driver, and not yet initialised.
+    unsafe fn init(vdev: *mut bindings::vfio_device) -> Result {
+        // SAFETY: `vdev` is valid (the caller's guarantee) and its `dev` was
+        // set to the `pci_dev`'s device by `_vfio_alloc_device()` before it
+        // called `init`.
         let raw_pdev = unsafe { bindings::vfio_pci_rs_pdev(vdev) };
-        // SAFETY: As above: the `pci_dev` is valid for the call.
-        let (pdev, sriov) = match unsafe { pci_device(raw_pdev) } {
-            // SAFETY: As above.
-            Ok(pdev) => (pdev, unsafe { sriov(raw_pdev) }),
-            Err(e) => return e.to_errno(),
-        };
+        // SAFETY: The `pci_dev` is being probed by our driver, so the driver
+        // core holds a reference on it for the whole call.
+        let pdev = unsafe { pci_device(raw_pdev) }?;
+        // SAFETY: `raw_pdev` is valid, as said, and the driver core holds
+        // its device lock while it probes it.
+        let sriov = unsafe { sriov(raw_pdev) };
+        let data = KBox::pin_init(T::init(pdev, sriov), GFP_KERNEL)?;
+        // SAFETY: `vdev` is the vfio device being initialised, its `dev`
+        // set: what `vfio_pci_core_init_dev()` expects from `init`.
+        to_result(unsafe { bindings::vfio_pci_core_init_dev(vdev) })?;
         let this = vdev.cast::<Self>();
-        // SAFETY: `data` lies inside the allocation and is not yet
-        // initialised; on error the initialiser leaves nothing behind.
-        #[cfg(not(kernel_before_7_3))]
-        let ret = unsafe { T::init(pdev, sriov).__init(addr_of_mut!((*this).data)) };
-        // Before 7.3 the kernel crate's `PinInit` names the same method
-        // `__pinned_init` (7.3 renamed it and hid the old name from the
-        // kernel).
-        // SAFETY: As above.
-        #[cfg(kernel_before_7_3)]
-        let ret = unsafe { T::init(pdev, sriov).__pinned_init(addr_of_mut!((*this).data)) };
-        if let Err(e) = ret {
-            return e.to_errno();
+        // SAFETY: By the caller's guarantee `this` is a zeroed allocation of
+        // a `Self` (whose core is at offset 0, type invariant) that nobody
+        // else reads yet: the fields are written, not assigned, so the
+        // zeroes are not dropped.
+        unsafe {
+            addr_of_mut!((*this).pdev).write(pdev.into());
+            addr_of_mut!((*this).data).write(data);
         }
-        // SAFETY: `vdev` is the vfio device being initialised.
-        let ret = unsafe { bindings::vfio_pci_core_init_dev(vdev) };
-        if ret != 0 {
-            // SAFETY: `data` was initialised above and nothing refers to it.
-            unsafe { core::ptr::drop_in_place(addr_of_mut!((*this).data)) };
-            return ret;
-        }
+        // INVARIANT: `pdev` and `data` were written just above, and
+        // `vfio_device_ops.init` is about to return 0.
         let p = T::latched_params();
-        // SAFETY: The core device is initialised and not yet registered.
+        // SAFETY: The core device was initialised just above and is not yet
+        // registered: nothing else writes its bitfields.
         unsafe {
             bindings::vfio_pci_rs_latch_params(
                 this.cast(),
@@ -416,16 +454,21 @@ impl<T: Driver> Device<T> {
                 p.disable_idle_d3,
             )
         };
-        0
+        Ok(())
     }
 
     extern "C" fn release_callback(vdev: *mut bindings::vfio_device) {
         let this = vdev.cast::<Self>();
-        // SAFETY: `release` runs once, after a successful `init`, when the
-        // last reference is gone: nothing else can see `data` any more.
+        // SAFETY: vfio calls `release` once, only after `init` returned 0,
+        // when the last reference to the device is gone: `data` is
+        // initialised (type invariant) and nothing can see it any more.
         unsafe { core::ptr::drop_in_place(addr_of_mut!((*this).data)) };
-        // SAFETY: As above; this undoes `vfio_pci_core_init_dev`.
+        // SAFETY: `vdev` was initialised by `vfio_pci_core_init_dev()`
+        // (`init` returned 0); this undoes it, once, as `release` must.
         unsafe { bindings::vfio_pci_core_release_dev(vdev) };
+        // SAFETY: `pdev` is initialised (type invariant) and, the core device
+        // released, nothing uses it any more.
+        unsafe { core::ptr::drop_in_place(addr_of_mut!((*this).pdev)) };
     }
 
     extern "C" fn open_callback(vdev: *mut bindings::vfio_device) -> c_int {
@@ -458,7 +501,9 @@ impl<T: Driver> Device<T> {
         if unsafe { bindings::strncmp(name.as_char_ptr(), buf, name.to_bytes().len()) } != 0 {
             return 0;
         }
-        // SAFETY: As above.
+        // SAFETY: `buf` is NUL-terminated, and valid and unchanged for the
+        // duration of the call (vfio's copy of the user's string); the
+        // `CStr` does not outlive the call.
         let buf = unsafe { CStr::from_char_ptr(buf) };
         match T::match_device(this, name, buf) {
             Ok(true) => 1,
@@ -559,7 +604,8 @@ pub(crate) fn kernel_check_feature(flags: u32, argsz: usize) -> Result<bool> {
 pub(crate) struct LogSite(u32);
 
 impl LogSite {
-    /// Site `index`; a `const` out of range fails to compile.
+    /// Site `index`.  Call it in a `const` block (`const {
+    /// LogSite::new(3) }`), where an index out of range fails to compile.
     pub(crate) const fn new(index: u32) -> Self {
         assert!(index < bindings::VFIO_PCI_RS_REFUSAL_SITES);
         // INVARIANT: Checked just above.

@@ -10,7 +10,7 @@
 //!
 //! C header: [`include/linux/moduleparam.h`](srctree/include/linux/moduleparam.h)
 
-use kernel::{ffi::c_void, types::Opaque};
+use kernel::{ffi::c_void, prelude::*, types::Opaque};
 
 use super::bindings;
 
@@ -68,7 +68,7 @@ impl BoolParam {
 
 /// A string module parameter of at most `N - 1` bytes, read at module init.
 ///
-/// [`module_params!`](crate::module_params) declares it only with
+/// [`module_params!`] declares it only with
 /// permission 0 (a compile-time check), so it has no sysfs file to write.
 ///
 /// # Invariants
@@ -87,16 +87,18 @@ impl<const N: usize> StringParam<N> {
         Self(Opaque::new([0; N]))
     }
 
-    /// The value, without its NUL.
+    /// The value.
     ///
     /// Only valid to call once the module is loaded (from `init` on), when
     /// the parameter is no longer written.
-    pub(crate) fn get(&self) -> &[u8] {
-        // SAFETY: The buffer is valid for the static's lifetime and, by the
-        // type invariant, no longer written.
+    pub(crate) fn get(&self) -> &CStr {
+        // SAFETY: The pointer is valid for the static's lifetime and points
+        // to `N` initialised bytes which, by the type invariant, are no
+        // longer written: a shared reference to them is sound.
         let buf = unsafe { &*self.0.get() };
-        let len = buf.iter().position(|&b| b == 0).unwrap_or(N);
-        &buf[..len]
+        // The type invariant puts a NUL in the buffer, so this never falls
+        // back to the empty string.
+        CStr::from_bytes_until_nul(buf).unwrap_or_default()
     }
 
     #[doc(hidden)]
@@ -109,6 +111,34 @@ impl<const N: usize> Default for StringParam<N> {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// What C vfio-pci's `vfio_pci_fill_ids()` reads from one `ids=` entry with
+/// the kernel's own `sscanf(entry, "%x:%x:%x:%x:%x:%x", ...)`: vendor,
+/// device, subvendor, subdevice, class and class mask, with vfio-pci's
+/// defaults for the fields not read (`PCI_ANY_ID` twice, then 0 twice), or
+/// `None` if fewer than two were read.  For KUnit to hold the driver's own
+/// reading (`ids.rs`) to it.
+#[cfg(CONFIG_KUNIT)]
+pub(crate) fn kernel_sscanf_id(entry: &CStr) -> Option<[u32; 6]> {
+    let (mut vendor, mut device, mut subvendor, mut subdevice) = (!0u32, !0u32, !0u32, !0u32);
+    let (mut class, mut class_mask) = (0u32, 0u32);
+    // SAFETY: `entry` and the format are NUL-terminated strings; each of the
+    // format's six `%x` conversions stores an `unsigned int` (`u32`)
+    // through the matching argument, six pointers to distinct live `u32`s.
+    let fields = unsafe {
+        bindings::sscanf(
+            entry.as_char_ptr(),
+            c"%x:%x:%x:%x:%x:%x".as_char_ptr(),
+            &raw mut vendor,
+            &raw mut device,
+            &raw mut subvendor,
+            &raw mut subdevice,
+            &raw mut class,
+            &raw mut class_mask,
+        )
+    };
+    (fields >= 2).then_some([vendor, device, subvendor, subdevice, class, class_mask])
 }
 
 #[doc(hidden)]
@@ -128,7 +158,6 @@ pub(crate) const fn modinfo<const N: usize>(s: &str) -> [u8; N] {
 /// as C's `MODULE_PARAM_PREFIX` and `__MODULE_INFO()` give them (the names
 /// on the command line, `modules.builtin.modinfo`).
 #[cfg(MODULE)]
-#[macro_export]
 macro_rules! param_prefix {
     () => {
         ""
@@ -140,12 +169,13 @@ macro_rules! param_prefix {
 /// as C's `MODULE_PARAM_PREFIX` and `__MODULE_INFO()` give them (the names
 /// on the command line, `modules.builtin.modinfo`).
 #[cfg(not(MODULE))]
-#[macro_export]
 macro_rules! param_prefix {
     () => {
         concat!($crate::modname!(), ".")
     };
 }
+
+pub(crate) use param_prefix;
 
 /// Declares module parameters like C `module_param()`/`module_param_string()`.
 ///
@@ -158,20 +188,19 @@ macro_rules! param_prefix {
 ///     ids: string[1024], perm 0, "Initial PCI IDs";
 /// }
 /// ```
-#[macro_export]
 macro_rules! module_params {
     ($($(#[$attr:meta])* $name:ident : $kind:tt $([$len:literal])? $(= $default:expr)?,
        perm $perm:literal, $desc:literal;)*) => {
         $(
             $(#[$attr])*
-            $crate::module_params!(@one $name, $kind $([$len])? $(= $default)?, $perm, $desc);
+            $crate::vfio::param::module_params!(@one $name, $kind $([$len])? $(= $default)?, $perm, $desc);
         )*
     };
     (@one $name:ident, bool = $default:expr, $perm:literal, $desc:literal) => {
-        #[allow(non_upper_case_globals)]
+        #[expect(non_upper_case_globals)]
         pub(crate) static $name: $crate::vfio::param::BoolParam =
             $crate::vfio::param::BoolParam::new($default);
-        $crate::module_params!(@register $name, bool, $perm, $desc,
+        $crate::vfio::param::module_params!(@register $name, bool, $perm, $desc,
             ::kernel::bindings::kernel_param__bindgen_ty_1 { arg: $name.as_arg() },
             &raw const $crate::vfio::bindings::param_ops_bool);
     };
@@ -179,7 +208,7 @@ macro_rules! module_params {
         // A string is read once, at init, without a lock: it must have no
         // sysfs file through which root could change it later.
         const _: () = assert!($perm == 0, "string parameters must have permission 0");
-        #[allow(non_upper_case_globals)]
+        #[expect(non_upper_case_globals)]
         pub(crate) static $name: $crate::vfio::param::StringParam<$len> =
             $crate::vfio::param::StringParam::new();
         const _: () = {
@@ -190,7 +219,7 @@ macro_rules! module_params {
                 maxlen: $len,
                 string: $name.as_buf().cast(),
             });
-            $crate::module_params!(@register $name, string, $perm, $desc,
+            $crate::vfio::param::module_params!(@register $name, string, $perm, $desc,
                 ::kernel::bindings::kernel_param__bindgen_ty_1 { str_: &raw const STR.0 },
                 &raw const $crate::vfio::bindings::param_ops_string);
         };
@@ -205,7 +234,7 @@ macro_rules! module_params {
             )]
             static PARAM: ::kernel::module_param::KernelParam =
                 ::kernel::module_param::KernelParam::new(::kernel::bindings::kernel_param {
-                    name: ::kernel::c_str!(concat!($crate::param_prefix!(), stringify!($name)))
+                    name: ::kernel::c_str!(concat!($crate::vfio::param::param_prefix!(), stringify!($name)))
                         .as_ptr()
                         .cast(),
                     #[cfg(MODULE)]
@@ -219,7 +248,7 @@ macro_rules! module_params {
                     __bindgen_anon_1: $arg,
                 });
             const PARMTYPE: &str = concat!(
-                $crate::param_prefix!(),
+                $crate::vfio::param::param_prefix!(),
                 "parmtype=",
                 stringify!($name),
                 ":",
@@ -227,7 +256,7 @@ macro_rules! module_params {
                 "\0"
             );
             const PARM: &str =
-                concat!($crate::param_prefix!(), "parm=", stringify!($name), ":", $desc, "\0");
+                concat!($crate::vfio::param::param_prefix!(), "parm=", stringify!($name), ":", $desc, "\0");
             #[link_section = ".modinfo"]
             #[used(compiler)]
             static MODINFO_TYPE: [u8; PARMTYPE.len()] = $crate::vfio::param::modinfo(PARMTYPE);
@@ -237,3 +266,5 @@ macro_rules! module_params {
         };
     };
 }
+
+pub(crate) use module_params;

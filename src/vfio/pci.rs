@@ -22,14 +22,8 @@ use super::{
 /// `PCI_ANY_ID`.
 const ANY: u32 = !0;
 
-/// Matches every device, but only through `driver_override`, like vfio-pci.
-#[repr(transparent)]
-struct IdTable([bindings::pci_device_id; 2]);
-
-// SAFETY: Read-only data without pointers.
-unsafe impl Sync for IdTable {}
-
-/// The ID table, `PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_ANY_ID, PCI_ANY_ID)`.
+/// The ID table, `PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_ANY_ID, PCI_ANY_ID)`:
+/// matches every device, but only through `driver_override`, like vfio-pci.
 ///
 /// The drop-in build also exports it as `MODULE_DEVICE_TABLE(pci, ...)`
 /// does, so that modpost gives the module C vfio-pci's modalias,
@@ -39,7 +33,7 @@ unsafe impl Sync for IdTable {}
     export_name = concat!("__mod_device_table__", line!(), "__kmod_", crate::modname!(), "__pci__vfio_pci_rs_ids"),
     used
 )]
-static IDS: IdTable = IdTable([
+static IDS: [bindings::pci_device_id; 2] = [
     bindings::pci_device_id {
         vendor: ANY,
         device: ANY,
@@ -50,9 +44,9 @@ static IDS: IdTable = IdTable([
         driver_data: 0,
         override_only: bindings::PCI_ID_F_VFIO_DRIVER_OVERRIDE,
     },
-    // SAFETY: All-zero is the table terminator.
-    unsafe { core::mem::zeroed() },
-]);
+    // The terminator.
+    pin_init::zeroed(),
+];
 
 /// A registered `pci_driver` for the variant driver `T`.
 ///
@@ -64,10 +58,14 @@ pub(crate) struct Registration<T: Driver> {
     _t: PhantomData<T>,
 }
 
-// SAFETY: The registration is only used to add IDs and to unregister, both of
-// which the PCI core serialises.
+// SAFETY: The `pci_driver` is a pinned allocation owned by the registration;
+// the PCI core's functions on it (`pci_add_dynid()`,
+// `pci_unregister_driver()`) may be called from any thread, so the owner
+// may move to another one (module exit need not run where init did).
 unsafe impl<T: Driver> Send for Registration<T> {}
-// SAFETY: As above.
+// SAFETY: A shared reference only allows `add_dynid`, whose
+// `pci_add_dynid()` takes the driver's `dynids` lock, so concurrent calls
+// from several threads are serialised by the PCI core.
 unsafe impl<T: Driver> Sync for Registration<T> {}
 
 impl<T: Driver> Registration<T> {
@@ -78,7 +76,7 @@ impl<T: Driver> Registration<T> {
         // SAFETY: `raw` is a zeroed `pci_driver` nobody else knows yet.
         unsafe {
             (*raw).name = T::NAME.as_char_ptr();
-            (*raw).id_table = IDS.0.as_ptr();
+            (*raw).id_table = IDS.as_ptr();
             (*raw).probe = Some(Self::probe_callback);
             (*raw).remove = Some(Self::remove_callback);
             (*raw).sriov_configure = Some(Self::sriov_configure_callback);
@@ -178,7 +176,11 @@ impl<T: Driver> Registration<T> {
         // driver under the device lock, which probe holds), and holds the
         // device lock for the call: the drvdata is our registered device.
         let core = unsafe { bindings::dev_get_drvdata(addr_of_mut!((*pdev).dev)) };
-        // SAFETY: As above: a `Device<T>`, alive for the call.
+        // SAFETY: `probe` set that drvdata to the core device of a
+        // `Device<T>`, at its offset 0 (`Device`'s type invariant), whose
+        // `init` had returned 0; `remove`, which drops it, needs the device
+        // lock held for this call, so it is alive and initialised for the
+        // call.
         let dev = unsafe { &*core.cast::<Device<T>>() };
         match T::sriov_configure(dev, nr) {
             Ok(n) => n,

@@ -1,7 +1,20 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /*
- * One wrapper per static inline or macro that the Rust side needs; no
- * logic here.
+ * What the Rust vfio abstraction cannot reach by itself; no logic here.
+ * Exported functions are called from Rust directly.  One wrapper for each
+ * of these:
+ *
+ * - vfio_put_device(), a static inline;
+ * - to_pci_dev(), a macro (container_of()), of the ->dev of a struct
+ *   vfio_device, which bindgen leaves opaque;
+ * - the VF's PF link, the latched module parameters and the PCI device
+ *   ops: a field and bitfields of struct vfio_pci_core_device, opaque to
+ *   Rust too; the ops table is vfio-pci's const vfio_pci_device_ops;
+ * - vfio_check_feature(), a static inline (for KUnit only);
+ * - pci_info_ratelimited(), a macro that keeps a static ratelimit_state
+ *   per call site, initialised by RATELIMIT_STATE_INIT(): the states of
+ *   the Rust call sites are here, indexed by a site number that the Rust
+ *   side checks at compile time.
  */
 #include "vfio_pci_rs.h"
 
@@ -13,11 +26,6 @@ void vfio_pci_rs_put_device(struct vfio_device *vdev)
 struct pci_dev *vfio_pci_rs_pdev(const struct vfio_device *vdev)
 {
 	return to_pci_dev(vdev->dev);
-}
-
-struct pci_driver *vfio_pci_rs_dev_driver(const struct pci_dev *pdev)
-{
-	return pci_dev_driver(pdev);
 }
 
 /* The PF that vfio-pci-core linked this VF to at registration, or NULL. */

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /*
  * The SR-IOV VF token of a vfio-pci-core driver, case by case, with the
  * errno userspace sees: the token a PF's user sets (when it opens the PF
