@@ -26,8 +26,17 @@ vfs_of() {
 	done
 }
 
-# The driver bound to $1, or "none".
+# is_dev BDF: BDF is a PCI device that is there.  An empty name is none:
+# "/sys/bus/pci/devices/" exists.
+is_dev() {
+	[ -n "$1" ] && [ -e "/sys/bus/pci/devices/$1/config" ]
+}
+
+# The driver bound to $1, or "none".  For an empty name or a device that is
+# not there it prints nothing and fails, so that no comparison with "none"
+# (or with any driver) can pass on a device a suite failed to find.
 driver_of() {
+	is_dev "$1" || return 1
 	if [ -e "/sys/bus/pci/devices/$1/driver" ]; then
 		basename "$(readlink -f "/sys/bus/pci/devices/$1/driver")"
 	else
@@ -35,8 +44,9 @@ driver_of() {
 	fi
 }
 
-# Unbind $1 from whatever driver it has.
+# Unbind $1 from whatever driver it has; fails for a device not there.
 unbind() {
+	is_dev "$1" || return 1
 	[ -e "/sys/bus/pci/devices/$1/driver" ] &&
 		echo "$1" > "/sys/bus/pci/devices/$1/driver/unbind"
 	return 0
@@ -44,7 +54,7 @@ unbind() {
 
 # Bind $1 to driver $2 through driver_override, as userspace tools do.
 bind() {
-	unbind "$1"
+	unbind "$1" || return 1
 	echo "$2" > "/sys/bus/pci/devices/$1/driver_override"
 	echo "$1" > /sys/bus/pci/drivers_probe
 	[ "$(driver_of "$1")" = "$2" ]
