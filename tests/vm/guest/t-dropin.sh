@@ -76,8 +76,8 @@ check "rmmod vfio_pci (the drop-in)" rmmod vfio_pci
 
 if [ "$intree" = 0 ]; then
 echo "# C vfio-pci's parameters, the same boot"
-check "C vfio-pci loads once the drop-in is gone" insmod "$cvfio"
-check "it is C vfio-pci (no taint)" sh -c '! grep -q O /sys/module/vfio_pci/taint'
+check "baseline: C vfio-pci loads once the drop-in is gone" insmod "$cvfio"
+check "baseline: it is C vfio-pci (no taint)" sh -c '! grep -q O /sys/module/vfio_pci/taint'
 c_view=$(params_view)
 c_types=$(parmtypes "$cvfio")
 echo "$c_types" | sed 's/^/# C: /'
@@ -94,7 +94,7 @@ refused "loading the drop-in beside C vfio-pci fails (EEXIST)" "$err" "$rc"
 check "C vfio-pci is untouched: still the one loaded" sh -c '! grep -q O /sys/module/vfio_pci/taint'
 check "C vfio-pci still binds a device" bind "$pf" vfio-pci
 unbind "$pf"
-check "rmmod C vfio-pci" rmmod vfio_pci
+check "baseline: rmmod C vfio-pci" rmmod vfio_pci
 check "modprobe vfio-pci now loads the drop-in (updates/ wins)" sh -c 'modprobe vfio-pci && grep -q O /sys/module/vfio_pci/taint'
 err=$(insmod "$cvfio" 2>&1)
 rc=$?

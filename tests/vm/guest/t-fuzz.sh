@@ -80,7 +80,7 @@ echo "# The fuzzer itself"
 vfio-fuzz --pf "$pf" --vf "$vf" --edu "$edu" --token "$WRONG" --iterations 20 \
 	> /tmp/fuzz-wrong.out 2>&1
 grep -m1 UNEXPECTED /tmp/fuzz-wrong.out
-check "told a wrong token, the fuzzer reports unexpected results" \
+check "self-test: told a wrong token, the fuzzer reports unexpected results" \
 	grep -q '^fuzz: [0-9]* calls, [1-9][0-9]* unexpected$' /tmp/fuzz-wrong.out
 
 set_numvfs "$pf" 0

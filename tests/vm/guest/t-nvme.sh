@@ -126,17 +126,17 @@ else
 	echo "# drop-in mode: vfio-pci is the driver under test, no C baseline"
 	drivers=$DRV
 fi
-check "the nvme PF binds to the kernel's nvme driver" bind "$pf" nvme
-check "the nvme PF's controller comes up (/dev/nvme0)" wait_for [ -c /dev/nvme0 ]
+check "baseline: the nvme PF binds to the kernel's nvme driver" bind "$pf" nvme
+check "baseline: the nvme PF's controller comes up (/dev/nvme0)" wait_for [ -c /dev/nvme0 ]
 echo 0 > "/sys/bus/pci/devices/$pf/sriov_drivers_autoprobe"
-check "sriov_numvfs=1 under the nvme driver" set_numvfs "$pf" 1
+check "baseline: sriov_numvfs=1 under the nvme driver" set_numvfs "$pf" 1
 vf=$(vfs_of "$pf" | sed -n 1p)
 # side_by_side LABEL: vfio_pci_device_test on the VF with each driver, and
 # $DRV passing every case C vfio-pci passes.
 side_by_side() {
 	label=$1
 	for d in $drivers; do
-		bind "$vf" "$d" || { not_ok "$label: bind the nvme VF to $d"; continue; }
+		bind "$vf" "$d" || { not_ok "$(baseline_if "$d")$label: bind the nvme VF to $d"; continue; }
 		upstream vfio_pci_device_test "$label" "$d" "$vf"
 		eval "pass_$(echo "$d" | tr - _)=$up_pass"
 		check "$label: upstream vfio_pci_device_test with $d: $up_pass passed, $up_fail failed, $up_skip skipped" \
@@ -159,14 +159,14 @@ side_by_side nvme-vf-offline
 scid=$(nvme list-secondary /dev/nvme0 | awk '
 	/SCID/ { id = $NF } /VFN/ && $NF ~ /^0x0*1$/ { print id; exit }')
 echo "# VF $vf is secondary controller ${scid:-unknown}"
-check "virt-mgmt: assign 2 queues to the VF's controller" \
+check "baseline: virt-mgmt: assign 2 queues to the VF's controller" \
 	nvme virt-mgmt /dev/nvme0 -c "$scid" -r 0 -a 8 -n 2
-check "virt-mgmt: assign 1 interrupt to the VF's controller" \
+check "baseline: virt-mgmt: assign 1 interrupt to the VF's controller" \
 	nvme virt-mgmt /dev/nvme0 -c "$scid" -r 1 -a 8 -n 1
-check "virt-mgmt: set the VF's controller online" \
+check "baseline: virt-mgmt: set the VF's controller online" \
 	nvme virt-mgmt /dev/nvme0 -c "$scid" -a 9
 nvme list-secondary /dev/nvme0 | sed 's/^/# /'
-check "the VF's secondary controller is online" \
+check "baseline: the VF's secondary controller is online" \
 	sh -c "nvme list-secondary /dev/nvme0 | grep -m1 'SCS' | grep -q Online"
 side_by_side nvme-vf
 set_numvfs "$pf" 0

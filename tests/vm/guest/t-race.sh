@@ -29,18 +29,19 @@ pf=$(find_dev 0x1b36:0x0010 | head -n1)
 modprobe nvme
 
 echo "# nvme PF $pf: one VF from the nvme driver, left behind on unbind"
-check "the nvme PF binds to the kernel's nvme driver" bind "$pf" nvme
+check "baseline: the nvme PF binds to the kernel's nvme driver" bind "$pf" nvme
 echo 0 > "/sys/bus/pci/devices/$pf/sriov_drivers_autoprobe"
-check "sriov_numvfs=1 under the nvme driver" set_numvfs "$pf" 1
+check "baseline: sriov_numvfs=1 under the nvme driver" set_numvfs "$pf" 1
 vf=$(vfs_of "$pf" | sed -n 1p)
 unbind "$pf"
-check "the VF ($vf) outlives the nvme driver's unbind" \
+check "baseline: the VF ($vf) outlives the nvme driver's unbind" \
 	[ -n "$vf" -a -e "/sys/bus/pci/devices/$vf" -a "$(driver_of "$pf")" = none ]
 cdev=$(cdev_na)
 
 # race DRIVER: the rounds with both devices given to DRIVER.
 race() {
-	local drv=$1 i=0 opened=0 refused=0 other=0 pfbound=0 path out got
+	local drv=$1 b i=0 opened=0 refused=0 other=0 pfbound=0 path out got
+	b=$(baseline_if "$drv")
 	echo "$drv" > "/sys/bus/pci/devices/$pf/driver_override"
 	echo "$drv" > "/sys/bus/pci/devices/$vf/driver_override"
 	while [ $i -lt "$rounds" ]; do
@@ -63,8 +64,8 @@ race() {
 		unbind "$pf"
 	done
 	echo "# $drv: $rounds rounds, $opened opened, $refused EACCES, $other other"
-	check "$drv: the PF's probe failed in every round (PF bound $pfbound times)" [ "$pfbound" = 0 ]
-	check "$drv: C1, the VF opened without a token in all $rounds rounds ($refused EACCES, $other other)" \
+	check "${b}$drv: the PF's probe failed in every round (PF bound $pfbound times)" [ "$pfbound" = 0 ]
+	check "${b}$drv: C1, the VF opened without a token in all $rounds rounds ($refused EACCES, $other other)" \
 		[ "$opened" = "$rounds" ]
 	echo > "/sys/bus/pci/devices/$pf/driver_override"
 	echo > "/sys/bus/pci/devices/$vf/driver_override"
@@ -75,7 +76,7 @@ race "$DRV"
 
 echo "# back to the nvme driver, to disable SR-IOV"
 bind "$pf" nvme && set_numvfs "$pf" 0
-check "SR-IOV disabled again" [ -z "$(vfs_of "$pf")" ]
+check "baseline: SR-IOV disabled again" [ -z "$(vfs_of "$pf")" ]
 unbind "$pf"
 echo > "/sys/bus/pci/devices/$pf/driver_override"
 tap_end

@@ -72,10 +72,24 @@ set_numvfs() {
 
 # TAP for the t-* suites: ok/not_ok number the cases and count failures;
 # tap_end prints the plan and fails when a case did.
+#
+# Case classes, which the host's collector counts apart: a description
+# that starts with "baseline: " asserts only something other than the
+# driver under test (C vfio-pci, a consumer such as DPDK or QEMU on C
+# vfio-pci, another kernel driver); "self-test: " only the test tools (a
+# canary found, a checker that must object when fed a wrong input).  Any
+# other case asserts the driver under test.
 n=0
 fails=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+# baseline_if DRIVER: "baseline: " when DRIVER is not the driver under test
+# (C vfio-pci beside vfio-pci-rs), nothing when it is.  Only where the two
+# have different names: in the drop-in boots C vfio-pci is "vfio-pci" too,
+# and its cases say "baseline: " themselves.
+baseline_if() {
+	[ "$1" = "$DRV" ] || echo "baseline: "
+}
 # na DESC WHY: a case this kernel or build cannot have, printed as
 # "ok N - DESC # SKIP not applicable: WHY".  It is neither passed nor
 # failed when tests/vm/na-allow lists it (boot, suite, DESC, WHY): the
@@ -167,7 +181,7 @@ c_in_place() {
 	rmmod vfio_pci
 	echo "# C vfio-pci, same boot"
 	insmod "$cvfio"
-	check "C vfio-pci loaded in its place" sh -c '! grep -q O /sys/module/vfio_pci/taint'
+	check "baseline: C vfio-pci loaded in its place" sh -c '! grep -q O /sys/module/vfio_pci/taint'
 }
 drop_in_back() {
 	rmmod vfio_pci
