@@ -128,20 +128,15 @@ op ENOTTY --token "$SA" --feature 20000:16:"$SW" "$vf"
 op ENOTTY --feature 20000:16:"$SW" "$edu"
 
 echo "# The PF while a VF is open"
-# The holder holds until it is killed below (a fixed hold could run out
-# under the opens that follow, each up to seconds under TCG); the PF cases
-# count only once it has the VF.
-vfio-open --hold 86400 --token "$SA" "$vf" > /tmp/secrecy-holder.out 2>&1 &
-holder=$!
-check_show /tmp/secrecy-holder.out "a VF user holds the VF" wait_grep /tmp/secrecy-holder.out ': ok$' 120
+# Held until released (vfio-lib.sh's hold): the PF's opens below count
+# only while it has the VF.
+hold "a VF user holds the VF" --token "$SA" "$vf"
 op EACCES "$pf"
 op EACCES --token "$SW" "$pf"
 op EACCES --cdev --token "$SB" "$pf"
 op ok --token "$SA" "$pf"
 op ok --cdev --token "$SA" "$pf"
-check_show /tmp/secrecy-holder.out "the VF user still held the VF" kill -0 $holder
-kill $holder 2>/dev/null
-wait $holder 2>/dev/null
+release "the VF user held the VF all along" $holder
 check "the $ops uses of the tokens ended as meant ($bad_ops did not)" [ "$bad_ops" = 0 ]
 
 echo "# Canaries in every place searched"

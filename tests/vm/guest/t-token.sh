@@ -15,36 +15,6 @@ T1_UPPER=52AC9BFF-3A88-4FBD-901A-0D767C3B6C97
 T2=88594674-90a0-47a9-aea8-9d9b352ac08a
 T3=0b5e0ac1-58a4-4e5e-9d2c-6e0f4d7a1b23
 
-# hold SECONDS ARGS...: keep a device open in the background until it is
-# open for sure; the holder's pid is in $holder.  release PID... ends
-# holders early (SIGUSR1): each asks the kernel whether its fd still works
-# (vfio-open --hold: "held BDF: ok") and closes it.
-hold() {
-	secs=$1; shift
-	# Emptied here, not by the background job's redirection: until that
-	# job runs, wait_line could find an earlier holder's ': ok' (t-nvme.sh
-	# writes the same file) and go on before this open.
-	: > /tmp/holder.out
-	vfio-open --hold "$secs" "$@" >> /tmp/holder.out 2>&1 &
-	holder=$!
-	wait_line ': ok$'
-}
-
-# wait_line PATTERN: wait up to 60 s for the holder to print PATTERN.  An
-# open under TCG on a loaded host has taken more than 10 s; a case that ran
-# before the holder's open would test the wrong state.
-wait_line() {
-	local i=0
-	while ! grep -q "$1" /tmp/holder.out && [ $i -lt 600 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-	grep -q "$1" /tmp/holder.out || echo "# the holder did not print '$1' within 60 s"
-}
-release() {
-	kill -USR1 "$@"
-	wait "$@"
-}
-
 echo 1 > "$PARAMS/enable_sriov"
 [ "$DRV" = vfio-pci ] || modprobe vfio-pci
 modprobe igb
@@ -117,28 +87,30 @@ both ok "C10 that failed open set the token: the VF opens with it" --token "$T1"
 expect_open EACCES "C10 the token before it no longer does" --token "$T2" "$vf"
 expect_open ok "C10 a PF open sets the earlier token again" --token "$T2" "$pf"
 
-# Held until released: no case depends on the holder outliving it.
-hold 600 --token "$T2" "$vf"
+# Held until released; a holder that does not open fails the cases that
+# need it (vfio-lib.sh's hold).
+hold "C5 a VF user holds the VF" --token "$T2" "$vf"
 both EACCES "C6 PF without a token while a VF is open" "$pf"
 both EACCES "C7 PF with a wrong token while a VF is open" --token "$T1" "$pf"
 both ok "C8 PF with the right token while a VF is open" --token "$T2" "$pf"
 expect_open ok "C8 left the token unchanged" --token "$T2" "$vf2"
 expect_line "set token on $pf: ok" "4 SET is allowed while a VF is open" --token "$T2" --set-token "$T3" "$pf"
 expect_open ok "4 SET took effect for new VF opens" --token "$T3" "$vf2"
-release $holder
+release "C5 the VF user held the VF until released" $holder
 # The kernel's answer on the held fd after the SET, not the holder's own
 # "open: ok" from before it.
-check "4 the VF opened before the SET stayed usable until it closed" grep -q "^held $vf: ok" /tmp/holder.out
+check "4 the VF opened before the SET stayed usable until it closed" grep -q "^held $vf: ok" "$holder_out"
 expect_open ok "0 vf_users is back to 0 once the VF closed" "$pf"
 
-hold 600 --twice --token "$T3" "$vf"
-wait_line '^second open'
-check "0 two fds on one VF (group path)" grep -q '^second open .*: ok$' /tmp/holder.out
+hold "0 a VF user holds the VF with two fds" --twice --token "$T3" "$vf"
+check "0 two fds on one VF (group path)" wait_grep "$holder_out" '^second open .*: ok$' 60
 h1=$holder
 # The second VF on the cdev path where the kernel has one.
-if [ -z "$(cdev_na)" ]; then hold 600 --cdev --token "$T3" "$vf2"; else hold 600 --token "$T3" "$vf2"; fi
+path=
+[ -n "$(cdev_na)" ] || path=--cdev
+hold "0 a second VF user holds the second VF" $path --token "$T3" "$vf2"
 expect_open EACCES "0 a PF needs the token while VFs are open" "$pf"
-release $h1 $holder
+release "0 both VF users held their VFs until released" $h1 $holder
 expect_open ok "0 vf_users counts devices, not fds: back to 0 after close" "$pf"
 
 echo "# Section 4: VFIO_DEVICE_FEATURE_PCI_VF_TOKEN"
@@ -226,13 +198,14 @@ echo "# sriov_numvfs=0 waits for an open VF"
 vfio-open --set-token "$T2" "$pf" > /dev/null
 # The holder keeps its fd until it is killed: no timing is assumed.  The
 # write removes the VFs first, and that removal waits for the VF's user.
-hold 600 --token "$T2" "$vf"
+hold "7 a VF user holds the VF" --token "$T2" "$vf"
 set_numvfs "$pf" 0 &
 writer=$!
 sleep 3
 check "7 sriov_numvfs=0 blocks while the VF fd is open" kill -0 "$writer"
 check "7 the held VF is still there meanwhile" [ -e "/sys/bus/pci/devices/$vf" ]
 kill "$holder"
+unblock
 wait "$writer"
 st=$?
 check "7 the write completes once the VF fd is closed (status $st)" [ "$st" = 0 ]

@@ -73,6 +73,11 @@ set_numvfs() {
 # TAP for the t-* suites: ok/not_ok number the cases and count failures;
 # tap_end prints the plan and fails when a case did.
 #
+# While $blocked is set (block, by hold when its open failed), ok fails the
+# case instead, naming why: the cases that follow a precondition which did
+# not come about (a device held open, eventfds armed) would otherwise test
+# another state, and could pass for the wrong reason.  unblock ends that.
+#
 # Case classes, which the host's collector counts apart: a description
 # that starts with "baseline: " asserts only something other than the
 # driver under test (C vfio-pci, a consumer such as DPDK or QEMU on C
@@ -81,8 +86,18 @@ set_numvfs() {
 # other case asserts the driver under test.
 n=0
 fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
+blocked=
+ok() {
+	if [ -n "$blocked" ]; then
+		not_ok "$1 (not run: $blocked)"
+		return 1
+	fi
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
 not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+block() { blocked=$1; }
+unblock() { blocked=; }
 # baseline_if DRIVER: "baseline: " when DRIVER is not the driver under test
 # (C vfio-pci beside vfio-pci-rs), nothing when it is.  Only where the two
 # have different names: in the drop-in boots C vfio-pci is "vfio-pci" too,
@@ -152,11 +167,60 @@ expect_line() {
 # wait_grep FILE PATTERN [SECONDS]: wait up to SECONDS (30) until FILE has a
 # line matching PATTERN; fails if it never does.
 wait_grep() {
-	local i=0
-	while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt $((${3:-30} * 10)) ]; do
-		sleep 0.1; i=$((i + 1))
+	wait_until "${3:-30}" grep -q "$2" "$1"
+}
+
+# wait_until SECONDS CMD...: run CMD every 0.1 s until it succeeds, for at
+# most SECONDS; CMD's last verdict.
+wait_until() {
+	local i=0 limit=$(($1 * 10))
+	shift
+	while ! "$@" 2> /dev/null; do
+		[ $i -lt $limit ] || return 1
+		sleep 0.1
+		i=$((i + 1))
 	done
-	grep -q "$2" "$1" 2>/dev/null
+}
+
+# hold DESC VFIO-OPEN-ARGS...: a case: a device opened in the background
+# (vfio-open --hold, until release), open for sure: its ": ok" printed
+# within 60 s.  The holder's pid is in $holder, its output in $holder_out
+# (a file of its own).  When the open fails or does not come, the case
+# fails with the holder's words, and so does every case after it until
+# release: they would test a device nobody holds.
+holds=0
+hold() {
+	local desc=$1
+	shift
+	holds=$((holds + 1))
+	holder_out=/tmp/holder.$holds.out
+	vfio-open --hold 86400 "$@" > "$holder_out" 2>&1 &
+	holder=$!
+	# The wait ends at ": ok", or when the holder gave up (an open refused).
+	wait_until 60 held_or_gone "$holder" "$holder_out"
+	if grep -q ': ok$' "$holder_out"; then
+		ok "$desc"
+	else
+		not_ok "$desc (no ': ok' from the holder within 60 s: $(tr '\n' ' ' < "$holder_out"))"
+		block "the holder of case '$desc' did not open the device"
+	fi
+}
+held_or_gone() { grep -q ': ok$' "$2" || ! kill -0 "$1"; }
+
+# release DESC PID...: a case: the holders PID... still held their devices
+# when released (SIGUSR1: each asks the kernel whether its fd still works,
+# "held BDF: ok", closes it and exits 0).  Ends the block of a failed hold.
+release() {
+	local desc=$1 p why=
+	shift
+	for p in "$@"; do
+		kill -USR1 "$p" 2> /dev/null || why="$why; holder $p had exited before"
+	done
+	for p in "$@"; do
+		wait "$p" || why="$why; holder $p exited $?"
+	done
+	unblock
+	check "$desc${why:+ ($why)}" [ -z "$why" ]
 }
 
 # both WANT DESC ARGS...: the same open on the group and the cdev path
