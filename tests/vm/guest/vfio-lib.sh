@@ -223,6 +223,30 @@ release() {
 	check "$desc${why:+ ($why)}" [ -z "$why" ]
 }
 
+# declare_secrets UUID...: one line "SECRET <the token's 32 hex digits,
+# reversed>" per VF token a suite uses.  vm-tests forwards them to the
+# host, which searches its whole console log for each token (as a UUID and
+# as 32 hex digits, in any case) and fails the boot on a hit: the kernel
+# log on the console has every line, unlike the guest's ring buffer,
+# which drops the oldest.  Reversed, so that the line itself never holds
+# the token; a suite that declares one must not print it anywhere else.
+declare_secrets() {
+	local t
+	for t in "$@"; do
+		echo "SECRET $(echo "$t" | tr -d - | tr A-F a-f | rev)"
+	done
+}
+
+# console_all: every kernel line to the console (dmesg -n 8) from here to
+# the suite's end, so that the host sees each one even when the ring
+# buffer drops it; the level the console had comes back when the suite
+# exits.
+console_all() {
+	console_was=$(cut -f1 /proc/sys/kernel/printk)
+	dmesg -n 8
+	trap 'dmesg -n "$console_was"' EXIT
+}
+
 # both WANT DESC ARGS...: the same open on the group and the cdev path
 both() {
 	local want=$1 desc=$2 why
