@@ -203,21 +203,57 @@ expect_open EACCES "5 a PF rebind starts a new random token: the old one is refu
 
 echo "# sriov_numvfs=0 waits for an open VF"
 vfio-open --set-token "$T2" "$pf" > /dev/null
-# The holder keeps its fd until it is killed: no timing is assumed.  The
-# write removes the VFs first, and that removal waits for the VF's user.
+# The holder keeps its fd until it is killed: no timing is assumed.
 hold "7 a VF user holds the VF" --token "$T2" "$vf"
+# The write removes the VFs, and the removal of the held one waits in
+# vfio_unregister_group_dev() for its user to close it: in
+# wait_for_completion_interruptible_timeout(), 10 s at a time (a
+# schedule_timeout() sleep), asking the user each time (ops->request).  So
+# the writer sleeps, state S (D once a signal has interrupted that wait,
+# which then goes on uninterruptible), with vfio_unregister_group_dev() on
+# its stack (/proc/PID/stack; its wchan reads process_timeout, the timer of
+# that sleep, which the test kernel's guess unwinder finds first), and
+# vfio-pci-core says, the first time it is asked, that the VF has no
+# request channel and waits for its user.  Those are the assertion, not
+# that the writer is still alive after some seconds.
+mark=$(kmsg_mark "numvfs=0 with $vf held")
 set_numvfs "$pf" 0 &
 writer=$!
-sleep 3
-check "7 sriov_numvfs=0 blocks while the VF fd is open" kill -0 "$writer"
+# writer_state PID: "STATE WCHAN FRAMES" of PID, as /proc says: FRAMES are
+# its stack's vfio functions ("gone" when it has exited, "Z" when it has
+# but is not reaped yet).
+writer_state() {
+	local st
+	st=$(sed -n 's/^.*) \([A-Za-z]\) .*/\1/p' "/proc/$1/stat" 2> /dev/null)
+	echo "${st:-gone} $(cat "/proc/$1/wchan" 2> /dev/null)" \
+		$(sed -n 's/^\[<[0-9a-f]*>\] \(vfio[a-z_]*\).*/\1/p' "/proc/$1/stack" 2> /dev/null)
+}
+waits_in_vfio() {
+	seen=$(writer_state "$1")
+	case "$seen" in
+	[SD]" "*" vfio_unregister_group_dev"*) ;;
+	*) return 1 ;;
+	esac
+	since_mark "$mark" | grep -qxF "$DRV $vf: No device request channel registered, blocked until released by user"
+}
+wait_until 60 waits_in_vfio "$writer"
+check "7 sriov_numvfs=0 blocks while the VF fd is open (writer: $seen)" waits_in_vfio "$writer"
 check "7 the held VF is still there meanwhile" [ -e "/sys/bus/pci/devices/$vf" ]
 kill "$holder"
+wait "$holder" 2> /dev/null
 unblock
-wait "$writer"
-st=$?
+# Once the fd is closed the removal finishes and the write returns: the
+# writer's state is Z (exited, not reaped) or it is gone.
+writer_done() { case $(writer_state "$1") in Z* | gone*) return 0 ;; esac; return 1; }
+if wait_until 60 writer_done "$writer"; then
+	wait "$writer"
+	st=$?
+else
+	st="still blocked after 60 s: $(writer_state "$writer")"
+	kill -9 "$writer" 2> /dev/null
+fi
 check "7 the write completes once the VF fd is closed (status $st)" [ "$st" = 0 ]
 check "7 then the VFs are gone" [ -z "$(vfs_of "$pf")" ]
-wait
 
 echo "# Reasons in the kernel log, and no token anywhere"
 sleep 6	# let the rate limit's window pass

@@ -223,6 +223,28 @@ release() {
 	check "$desc${why:+ ($why)}" [ -z "$why" ]
 }
 
+# kmsg_mark NAME: write a marker line naming NAME to the kernel log and
+# print it; since_mark MARK: the kernel log after the last line with MARK
+# (timestamps cut).  Reading after a marker, not after a count of lines,
+# because the log buffer drops its oldest lines once full: a count stops
+# growing then.  A marker the buffer has dropped already prints
+# "since_mark: lost MARK" (and fails), which no caller takes for a line.
+kmsg_mark() {
+	local m seq
+	# Numbered through a file: callers run it in subshells too.
+	seq=$(($(cat /tmp/vfio-lib.marks 2> /dev/null || echo 0) + 1))
+	echo "$seq" > /tmp/vfio-lib.marks
+	m="vfio-lib[$$]: mark $seq at $(cut -d' ' -f1 /proc/uptime): $1"
+	echo "$m" > /dev/kmsg
+	echo "$m"
+}
+since_mark() {
+	dmesg | sed 's/^\[[ 0-9.]*\] //' | awk -v m="$1" '
+		$0 == m { out = ""; seen = 1; next }
+		seen { out = out $0 "\n" }
+		END { if (!seen) { print "since_mark: lost " m; exit 1 } printf "%s", out }'
+}
+
 # declare_secrets UUID...: one line "SECRET <the token's 32 hex digits,
 # reversed>" per VF token a suite uses.  vm-tests forwards them to the
 # host, which searches its whole console log for each token (as a UUID and
