@@ -8,8 +8,11 @@
 #   2. the upstream vfio_pci_device_test on an nvme VF, C vfio-pci and $DRV
 #      side by side, the PF on the kernel's nvme driver (no token, as in
 #      upstream-suite) and the VF's secondary controller given its queues
-#      and vector and set online with nvme-cli's virt-mgmt.  Prints the
-#      upstream-suite's "UPSTREAM test=... dev=nvme-vf ..." lines too.
+#      and vector and set online with nvme-cli's virt-mgmt.  Its results
+#      are the upstream-suite's "UPSTREAM test=... dev=nvme-vf ..." lines,
+#      which the host's collector counts and holds side by side (every C
+#      row needs its $DRV row, which must pass as many cases and fail
+#      none); they are not TAP cases here as well.
 #
 #   scripts/vm-run --nvme --pack nvme-cli -- t-nvme.sh
 # TAP.
@@ -118,22 +121,16 @@ check "baseline: the nvme PF's controller comes up (/dev/nvme0)" wait_until 20 [
 echo 0 > "/sys/bus/pci/devices/$pf/sriov_drivers_autoprobe"
 check "baseline: sriov_numvfs=1 under the nvme driver" set_numvfs "$pf" 1
 vf=$(vfs_of "$pf" | sed -n 1p)
-# side_by_side LABEL: vfio_pci_device_test on the VF with each driver, and
-# $DRV passing every case C vfio-pci passes.
+# side_by_side LABEL: vfio_pci_device_test on the VF with each driver, one
+# UPSTREAM row each (the collector compares them).  A driver the VF does
+# not bind to has no row, and a case here says why.
 side_by_side() {
 	label=$1
 	for d in $drivers; do
 		bind "$vf" "$d" || { not_ok "$(baseline_if "$d")$label: bind the nvme VF to $d"; continue; }
 		upstream vfio_pci_device_test "$label" "$d" "$vf"
-		eval "pass_$(echo "$d" | tr - _)=$up_pass"
-		check "$label: upstream vfio_pci_device_test with $d: $up_pass passed, $up_fail failed, $up_skip skipped" \
-			[ "$up_fail" = 0 -a "$up_pass" -gt 0 ]
 		unbind "$vf"
 	done
-	if [ "$DRV" != vfio-pci ]; then
-		check "$label: $DRV passes as many upstream cases as C vfio-pci" \
-			[ "$(eval echo "\$pass_$MOD")" -ge "$pass_vfio_pci" ]
-	fi
 }
 
 # First as the VF comes: its secondary controller offline, with no queue
