@@ -32,8 +32,12 @@
  * Prints one "hit NAME LOCATION FORM PATH @OFFSET" line per match (a few
  * per file at most), where LOCATION is kmsg, sysfs, debugfs, tracefs or
  * other, by the file system the file is on; then per location what was
- * read, and "scan: N files, M bytes, K token hits, J canary hits".  Exits 1
- * when a token was found, 0 otherwise, 2 on a usage error.
+ * read ("# LOCATION: N files, M bytes, E read errors, T timed out, C
+ * capped, L lost": T files that stopped answering, C cut at --max-bytes,
+ * L kernel log records overwritten while they were read), and "scan: N
+ * files, M bytes, K token hits, J canary hits".  Exits 1 when a token was
+ * found, 0 otherwise, 2 on a usage error.  A caller that wants the whole
+ * of each place read holds T, C and L to 0.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -81,7 +85,7 @@ struct pattern {
 };
 
 struct stats {
-	unsigned long files, bytes, errors, timeouts, capped;
+	unsigned long files, bytes, errors, timeouts, capped, lost;
 };
 
 static struct secret secrets[MAX_SECRETS];
@@ -390,14 +394,23 @@ static void scan_kmsg(void)
 		stats[KMSG].errors++;
 		return;
 	}
-	while (len + 8192 <= max_bytes * 4) {
+	for (;;) {
+		if (len + 8192 > max_bytes * 4) {
+			stats[KMSG].capped++;
+			printf("# read the first %zu bytes of the kernel log only\n", len);
+			break;
+		}
 		n = read(fd, buf + len, 8192);
 		if (n > 0) {
 			len += n;
 			records++;
 		} else if (n < 0 && errno == EPIPE) {
-			continue;
+			/* Overwritten before we read them: never searched. */
+			stats[KMSG].lost++;
+			printf("# kernel log records overwritten while being read\n");
 		} else {
+			if (n < 0 && errno != EAGAIN)
+				stats[KMSG].errors++;
 			break;
 		}
 	}
@@ -466,9 +479,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < NR_LOCATIONS; i++) {
 		struct stats *s = &stats[i];
 
-		printf("# %s: %lu %s, %lu bytes, %lu read errors, %lu timed out, %lu capped\n",
+		printf("# %s: %lu %s, %lu bytes, %lu read errors, %lu timed out, %lu capped, %lu lost\n",
 		       location_name[i], s->files, i == KMSG ? "records" : "files", s->bytes,
-		       s->errors, s->timeouts, s->capped);
+		       s->errors, s->timeouts, s->capped, s->lost);
 		files += s->files;
 		bytes += s->bytes;
 	}

@@ -59,13 +59,15 @@ round() {
 	vfh=$!
 	# An open resets the device: on the debug kernel under TCG, with the
 	# host busy, that took over 30 s once.  The wait ends at the line.
+	# The cases after it need the VF open: without that they fail too
+	# (vfio-lib.sh's block), and likewise below for the PF.
 	check_show /tmp/aer-vf.out "AER $err: VF open, eventfds armed [$vfp]" \
-		wait_grep /tmp/aer-vf.out '^armed' 300
+		wait_grep /tmp/aer-vf.out '^armed' 300 || block "the VF user of this round is not armed"
 	# The PF user's timeout counts from "armed": the injection follows.
 	vfio-events $c_pf --token "$T1" --until err --timeout 300 "$pf" > /tmp/aer-pf.out 2>&1 &
 	pfh=$!
 	check_show /tmp/aer-pf.out "AER $err: PF open with the token (C8), eventfds armed [$pfp]" \
-		wait_grep /tmp/aer-pf.out '^armed' 300
+		wait_grep /tmp/aer-pf.out '^armed' 300 || block "the PF user of this round is not armed"
 	error_reporting_on "$pf"
 	out=$(vm-monitor "pcie_aer_inject_error rp0 $err" 2>&1)
 	check "AER $err: injected on rp0, pf0's root port ($out)" sh -c "echo '$out' | grep -q '^OK id: rp0'"
@@ -91,6 +93,7 @@ round() {
 	check "AER $err: the PF is still bound" [ "$(driver_of "$pf")" = "$DRV" ]
 	check "AER $err: the VFs are still bound" \
 		[ "$(driver_of "$vf")/$(driver_of "$vf2")" = "$DRV/$DRV" ]
+	unblock
 }
 
 # Non-fatal (severity bit clear by default): the devices are not reset.

@@ -42,7 +42,10 @@ del_while_open() {
 	h=$!
 	# An open resets the device: over 30 s once on the debug kernel under
 	# TCG with the host busy (see f-aer.sh); the wait ends at the line.
-	check_show /tmp/rm$c.out "$c $who open, eventfds armed" wait_grep /tmp/rm$c.out '^armed' 300
+	# The cases after it need the device open: without that they fail
+	# too (vfio-lib.sh's block).
+	check_show /tmp/rm$c.out "$c $who open, eventfds armed" wait_grep /tmp/rm$c.out '^armed' 300 ||
+		block "the $who's user in case $c is not armed"
 	out=$(vm-monitor "device_del $id" 2>&1)
 	check "$c device_del $id accepted ($out)" [ -z "$out" ]
 	# pciehp waits 5 s after the attention button before it powers the
@@ -50,6 +53,7 @@ del_while_open() {
 	check_show /tmp/rm$c.out "$c the $who's user was asked to release it" wait_grep /tmp/rm$c.out '^req event' 90
 	wait $h
 	check "$c the $who's user released it and exited" [ $? = 0 ]
+	unblock
 }
 
 echo "# 1. device_del of the PF with a VF fd open"
@@ -74,7 +78,8 @@ check "2 a VF has no sysfs remove file" [ ! -e "/sys/bus/pci/devices/$vf/remove"
 vfio-open --set-token "$T2" "$pf1" > /dev/null
 vfio-events --cdev --token "$T2" --timeout 120 "$vf" > /tmp/rm2.out 2>&1 &
 h=$!
-check_show /tmp/rm2.out "2 VF open, eventfds armed [cdev]" wait_grep /tmp/rm2.out '^armed' 300
+check_show /tmp/rm2.out "2 VF open, eventfds armed [cdev]" wait_grep /tmp/rm2.out '^armed' 300 ||
+	block "the VF's user in case 2 is not armed"
 echo 0 > "/sys/bus/pci/devices/$pf1/sriov_numvfs" &
 rmh=$!
 check_show /tmp/rm2.out "2 the VF's user was asked to release it" wait_grep /tmp/rm2.out '^req event' 60
@@ -82,6 +87,7 @@ wait $h
 check "2 the VF's user released it and exited" [ $? = 0 ]
 wait $rmh
 check "2 sriov_numvfs=0 completed" [ $? = 0 ]
+unblock
 check "2 the VFs are gone" gone "$vf"
 both ok "2 C9 PF opens without a token: vf_users is 0 again" "$pf1"
 set_numvfs "$pf1" 2

@@ -142,6 +142,6 @@ cases() {
 echo "# vfio-pci-rs as the drop-in vfio-pci"
 cases "drop-in"
 c_in_place
-cases "C vfio-pci"
+cases "baseline: C vfio-pci"
 drop_in_back
 tap_end

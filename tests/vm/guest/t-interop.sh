@@ -56,9 +56,9 @@ both_are() {
 
 echo "# the PFs, two VFs each, each PF's token set by its owner (FEATURE SET)"
 check "$DRV PF $pfr binds to $DRV" bind "$pfr" "$DRV"
-check "C PF $pfc binds to vfio-pci" bind "$pfc" vfio-pci
+check "baseline: C PF $pfc binds to vfio-pci" bind "$pfc" vfio-pci
 check "$DRV PF: sriov_numvfs=2" set_numvfs "$pfr" 2
-check "C PF: sriov_numvfs=2" set_numvfs "$pfc" 2
+check "baseline: C PF: sriov_numvfs=2" set_numvfs "$pfc" 2
 vfr1=$(vfs_of "$pfr" | sed -n 1p)
 vfr2=$(vfs_of "$pfr" | sed -n 2p)
 vfc1=$(vfs_of "$pfc" | sed -n 1p)
@@ -69,9 +69,9 @@ check "new VFs of a $DRV PF get driver_override $DRV ($(override_of "$vfr1"), $(
 	both_are "$DRV" "$(override_of "$vfr1")" "$(override_of "$vfr2")"
 check "and bind to $DRV ($(driver_of "$vfr1"), $(driver_of "$vfr2"))" \
 	both_are "$DRV" "$(driver_of "$vfr1")" "$(driver_of "$vfr2")"
-check "new VFs of a C vfio-pci PF get driver_override vfio-pci ($(override_of "$vfc1"), $(override_of "$vfc2"))" \
+check "baseline: new VFs of a C vfio-pci PF get driver_override vfio-pci ($(override_of "$vfc1"), $(override_of "$vfc2"))" \
 	both_are vfio-pci "$(override_of "$vfc1")" "$(override_of "$vfc2")"
-check "and bind to vfio-pci ($(driver_of "$vfc1"), $(driver_of "$vfc2"))" \
+check "baseline: and bind to vfio-pci ($(driver_of "$vfc1"), $(driver_of "$vfc2"))" \
 	both_are vfio-pci "$(driver_of "$vfc1")" "$(driver_of "$vfc2")"
 # An explicit bind to the other driver is refused while the override
 # names ours (the PCI core matches only the override's driver).
@@ -86,19 +86,21 @@ check "$DRV's bind file refuses a VF whose driver_override is vfio-pci ($(driver
 
 # The mixed pairs take an administrator's deliberate driver_override.
 echo "mixed-start[$$]" > /dev/kmsg
-check "a $DRV PF's VF moved to C vfio-pci on purpose" bind "$vfr2" vfio-pci
+check "baseline: a $DRV PF's VF moved to C vfio-pci on purpose" bind "$vfr2" vfio-pci
 check "a C PF's VF moved to $DRV on purpose" bind "$vfc2" "$DRV"
 warned=$(dmesg | sed -n "/mixed-start\[$$\]/,\$p" |
 	grep -c "VF $vfr2 bound to driver vfio-pci while PF bound to driver $DRV")
 check "the kernel logs the VF bound to another driver than its PF's ($warned)" [ "$warned" -ge 1 ]
 
 expect_line "set token on $pfr: ok" "the $DRV PF's owner sets its token" --set-token "$RIGHT_RS" "$pfr"
-expect_line "set token on $pfc: ok" "the C PF's owner sets its token" --set-token "$RIGHT_C" "$pfc"
+expect_line "set token on $pfc: ok" "baseline: the C PF's owner sets its token" --set-token "$RIGHT_C" "$pfc"
 
 # cell PF-DRV VF-DRV VF RIGHT-TOKEN WANT-NONE WANT-RIGHT WANT-WRONG: the
 # three opens of one cell of the matrix, on both paths (vfio-lib.sh's both).
+# The cell of C vfio-pci alone is the baseline the others are held to.
 cell() {
 	cellname="PF $1, VF $2"
+	[ "$1:$2" != vfio-pci:vfio-pci ] || cellname="baseline: $cellname"
 	both "$5" "$cellname, no token: $5" "$3"
 	both "$6" "$cellname, the PF's token: $6" --token "$4" "$3"
 	both "$7" "$cellname, a wrong token: $7" --token "$WRONG" "$3"

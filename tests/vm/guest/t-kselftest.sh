@@ -42,7 +42,7 @@ ours=$n
 check "$test on $DRV: exit status 0 ($rc)" [ "$rc" = 0 ]
 
 if [ "$DRV" = vfio-pci ]; then
-	na "$test on C vfio-pci passes the same cases" \
+	na "baseline: $test on C vfio-pci passes the same cases" \
 		"the drop-in is module vfio_pci: C vfio-pci cannot be loaded beside it"
 else
 	run vfio-pci
@@ -50,7 +50,7 @@ else
 	cpass=$(grep -E '^ok ' "/tmp/$test.vfio-pci" | grep -vc '# SKIP')
 	cases=$(grep -cE '^(ok|not ok) ' "/tmp/$test.vfio-pci")
 	same() { [ "$crc" = 0 ] && [ "$cpass" = "$cases" ] && [ "$cases" = "$ours" ]; }
-	check "$test on C vfio-pci passes the same cases ($cpass of $cases, exit $crc)" same ||
+	check "baseline: $test on C vfio-pci passes the same cases ($cpass of $cases, exit $crc)" same ||
 		grep -E '^not ok |# SKIP' "/tmp/$test.vfio-pci" | sed 's/^/# C vfio-pci: /'
 fi
 

@@ -73,7 +73,7 @@ while [ $i -lt 60 ] && ! [ -S "$R/run/libvirt/libvirt-sock" ]; do
 done
 virsh version > /tmp/virsh.out 2>&1
 sed 's/^/# /' /tmp/virsh.out
-check "libvirtd 12.8 answers, its emulator QEMU 11.1" \
+check "baseline: libvirtd 12.8 answers, its emulator QEMU 11.1" \
 	sh -c 'grep -q "^Using library: libvirt 12\.8\." /tmp/virsh.out &&
 		grep -q "^Running hypervisor: QEMU 11\.1\." /tmp/virsh.out'
 
@@ -222,7 +222,7 @@ if [ "$DRV" = vfio-pci ]; then
 	echo "# vfio-pci-rs as the drop-in vfio-pci"
 	cases "drop-in" vfio-pci
 	c_in_place
-	cases "C vfio-pci" vfio-pci
+	cases "baseline: C vfio-pci" vfio-pci
 	drop_in_back
 else
 	# vfio-pci-rs under its own name, as the variant driver libvirt is
@@ -230,7 +230,7 @@ else
 	echo "# $DRV as a variant driver: <driver name='vfio' model='$DRV'/>"
 	cases "$DRV" "$DRV" "$DRV"
 	modprobe vfio-pci
-	cases "C vfio-pci" vfio-pci
+	cases "baseline: C vfio-pci" vfio-pci
 fi
 
 kill "$lvpid"

@@ -62,10 +62,10 @@ if [ "$DRV" != vfio-pci ]; then
 	# A case of its own: a baseline that fails to load must not vanish
 	# from the comparison in silence.
 	if modprobe vfio-pci && echo 1 > /sys/module/vfio_pci/parameters/enable_sriov; then
-		ok "the C vfio-pci baseline loads beside $DRV (enable_sriov=1)"
+		ok "baseline: C vfio-pci loads beside $DRV (enable_sriov=1)"
 		drivers="$DRV vfio-pci"
 	else
-		not_ok "the C vfio-pci baseline loads beside $DRV (enable_sriov=1)"
+		not_ok "baseline: C vfio-pci loads beside $DRV (enable_sriov=1)"
 	fi
 else
 	echo "# drop-in mode: vfio-pci is the driver under test, no C baseline"
@@ -135,52 +135,54 @@ IOMMUFD="-object iommufd,id=iommufd0"
 summary=
 for d in $drivers; do
 	n0=$n f0=$fails
-	# $pf for the driver under test, $pf2 for C vfio-pci.
+	# $pf for the driver under test, $pf2 for C vfio-pci, whose cases are
+	# the baseline.
 	p=$pf
 	[ "$d" = "$DRV" ] || p=$pf2
-	bind "$p" "$d" || { not_ok "$d: bind $p"; summary="$summary $d setup failed,"; continue; }
+	b=$(baseline_if "$d")
+	bind "$p" "$d" || { not_ok "$b$d: bind $p"; summary="$summary $d setup failed,"; continue; }
 	set_numvfs "$p" 1
 	vf=$(vfs_of "$p" | sed -n 1p)
-	[ "$(driver_of "$vf")" = "$d" ] || { not_ok "$d: the VF $vf is auto-bound"; summary="$summary $d setup failed,"; continue; }
+	[ "$(driver_of "$vf")" = "$d" ] || { not_ok "$b$d: the VF $vf is auto-bound"; summary="$summary $d setup failed,"; continue; }
 	# The PF's user sets the token by opening the PF with it (C10).
 	vfio-open --token "$T1" "$p" > /dev/null
 
 	echo "# $d: legacy group backend (VFIO_GROUP_GET_DEVICE_FD \"BDF vf_token=UUID\")"
-	realized "$d group: a VF with the right vf-token realizes" $IGB_VF \
+	realized "$b$d group: a VF with the right vf-token realizes" $IGB_VF \
 		-device "vfio-pci,host=$vf,vf-token=$T1,id=hostdev0"
-	refused "$d group: a VF with a wrong vf-token is refused" "$vf" "$GROUP" "$INCORRECT" \
+	refused "$b$d group: a VF with a wrong vf-token is refused" "$vf" "$GROUP" "$INCORRECT" \
 		-device "vfio-pci,host=$vf,vf-token=$T2,id=hostdev0"
-	refused "$d group: a VF without vf-token is refused" "$vf" "$GROUP" "$REQUIRED" \
+	refused "$b$d group: a VF without vf-token is refused" "$vf" "$GROUP" "$REQUIRED" \
 		-device "vfio-pci,host=$vf,id=hostdev0"
 
 	echo "# $d: iommufd backend (VFIO_DEVICE_BIND_IOMMUFD, QEMU $version passes the token: $bind_token)"
 	# shellcheck disable=SC2086
-	realized "$d iommufd: the PF realizes (no VF users, no token needed)" $IGB_PF \
+	realized "$b$d iommufd: the PF realizes (no VF users, no token needed)" $IGB_PF \
 		$IOMMUFD -device "vfio-pci,host=$p,iommufd=iommufd0,id=hostdev0"
 	if [ "$bind_token" = no ]; then
 		# vf-token is dropped on this backend: the kernel sees no token,
 		# so the reason is "required", not "incorrect", even for the
 		# right one, and the VF stays closed (fail closed).
 		# shellcheck disable=SC2086
-		refused "$d iommufd: a VF with the right vf-token is refused, the token is not passed" \
+		refused "$b$d iommufd: a VF with the right vf-token is refused, the token is not passed" \
 			"$vf" "$BIND" "$REQUIRED" \
 			$IOMMUFD -device "vfio-pci,host=$vf,vf-token=$T1,iommufd=iommufd0,id=hostdev0"
 		# shellcheck disable=SC2086
-		refused "$d iommufd: a VF with a wrong vf-token is refused, the token is not passed" \
+		refused "$b$d iommufd: a VF with a wrong vf-token is refused, the token is not passed" \
 			"$vf" "$BIND" "$REQUIRED" \
 			$IOMMUFD -device "vfio-pci,host=$vf,vf-token=$T2,iommufd=iommufd0,id=hostdev0"
 	else
 		# shellcheck disable=SC2086
-		realized "$d iommufd: a VF with the right vf-token realizes" $IGB_VF \
+		realized "$b$d iommufd: a VF with the right vf-token realizes" $IGB_VF \
 			$IOMMUFD -device "vfio-pci,host=$vf,vf-token=$T1,iommufd=iommufd0,id=hostdev0"
 		# shellcheck disable=SC2086
-		refused "$d iommufd: a VF with a wrong vf-token is refused" "$vf" "$BIND" "$INCORRECT" \
+		refused "$b$d iommufd: a VF with a wrong vf-token is refused" "$vf" "$BIND" "$INCORRECT" \
 			$IOMMUFD -device "vfio-pci,host=$vf,vf-token=$T2,iommufd=iommufd0,id=hostdev0"
 	fi
 	# shellcheck disable=SC2086
-	refused "$d iommufd: a VF without vf-token is refused" "$vf" "$BIND" "$REQUIRED" \
+	refused "$b$d iommufd: a VF without vf-token is refused" "$vf" "$BIND" "$REQUIRED" \
 		$IOMMUFD -device "vfio-pci,host=$vf,iommufd=iommufd0,id=hostdev0"
-	realized "$d group: the workaround, the same VF on the group backend, realizes" $IGB_VF \
+	realized "$b$d group: the workaround, the same VF on the group backend, realizes" $IGB_VF \
 		-device "vfio-pci,host=$vf,vf-token=$T1,id=hostdev0"
 	set_numvfs "$p" 0
 
@@ -189,9 +191,9 @@ for d in $drivers; do
 	vf=$(vfs_of "$p" | sed -n 1p)
 	bind "$vf" "$d"
 	# shellcheck disable=SC2086
-	realized "$d iommufd: a VF of a PF on igb realizes without vf-token" $IGB_VF \
+	realized "$b$d iommufd: a VF of a PF on igb realizes without vf-token" $IGB_VF \
 		$IOMMUFD -device "vfio-pci,host=$vf,iommufd=iommufd0,id=hostdev0"
-	realized "$d group: a VF of a PF on igb realizes without vf-token" $IGB_VF \
+	realized "$b$d group: a VF of a PF on igb realizes without vf-token" $IGB_VF \
 		-device "vfio-pci,host=$vf,id=hostdev0"
 	set_numvfs "$p" 0
 	unbind "$p"

@@ -117,6 +117,6 @@ cases() {
 echo "# vfio-pci-rs as the drop-in vfio-pci"
 cases "drop-in" ours
 c_in_place
-cases "C vfio-pci" c
+cases "baseline: C vfio-pci" c
 drop_in_back
 tap_end

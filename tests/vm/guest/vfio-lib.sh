@@ -26,8 +26,17 @@ vfs_of() {
 	done
 }
 
-# The driver bound to $1, or "none".
+# is_dev BDF: BDF is a PCI device that is there.  An empty name is none:
+# "/sys/bus/pci/devices/" exists.
+is_dev() {
+	[ -n "$1" ] && [ -e "/sys/bus/pci/devices/$1/config" ]
+}
+
+# The driver bound to $1, or "none".  For an empty name or a device that is
+# not there it prints nothing and fails, so that no comparison with "none"
+# (or with any driver) can pass on a device a suite failed to find.
 driver_of() {
+	is_dev "$1" || return 1
 	if [ -e "/sys/bus/pci/devices/$1/driver" ]; then
 		basename "$(readlink -f "/sys/bus/pci/devices/$1/driver")"
 	else
@@ -35,8 +44,9 @@ driver_of() {
 	fi
 }
 
-# Unbind $1 from whatever driver it has.
+# Unbind $1 from whatever driver it has; fails for a device not there.
 unbind() {
+	is_dev "$1" || return 1
 	[ -e "/sys/bus/pci/devices/$1/driver" ] &&
 		echo "$1" > "/sys/bus/pci/devices/$1/driver/unbind"
 	return 0
@@ -44,7 +54,7 @@ unbind() {
 
 # Bind $1 to driver $2 through driver_override, as userspace tools do.
 bind() {
-	unbind "$1"
+	unbind "$1" || return 1
 	echo "$2" > "/sys/bus/pci/devices/$1/driver_override"
 	echo "$1" > /sys/bus/pci/drivers_probe
 	[ "$(driver_of "$1")" = "$2" ]
@@ -62,10 +72,39 @@ set_numvfs() {
 
 # TAP for the t-* suites: ok/not_ok number the cases and count failures;
 # tap_end prints the plan and fails when a case did.
+#
+# While $blocked is set (block, by hold when its open failed), ok fails the
+# case instead, naming why: the cases that follow a precondition which did
+# not come about (a device held open, eventfds armed) would otherwise test
+# another state, and could pass for the wrong reason.  unblock ends that.
+#
+# Case classes, which the host's collector counts apart: a description
+# that starts with "baseline: " asserts only something other than the
+# driver under test (C vfio-pci, a consumer such as DPDK or QEMU on C
+# vfio-pci, another kernel driver); "self-test: " only the test tools (a
+# canary found, a checker that must object when fed a wrong input).  Any
+# other case asserts the driver under test.
 n=0
 fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
+blocked=
+ok() {
+	if [ -n "$blocked" ]; then
+		not_ok "$1 (not run: $blocked)"
+		return 1
+	fi
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
 not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+block() { blocked=$1; }
+unblock() { blocked=; }
+# baseline_if DRIVER: "baseline: " when DRIVER is not the driver under test
+# (C vfio-pci beside vfio-pci-rs), nothing when it is.  Only where the two
+# have different names: in the drop-in boots C vfio-pci is "vfio-pci" too,
+# and its cases say "baseline: " themselves.
+baseline_if() {
+	[ "$1" = "$DRV" ] || echo "baseline: "
+}
 # na DESC WHY: a case this kernel or build cannot have, printed as
 # "ok N - DESC # SKIP not applicable: WHY".  It is neither passed nor
 # failed when tests/vm/na-allow lists it (boot, suite, DESC, WHY): the
@@ -128,11 +167,106 @@ expect_line() {
 # wait_grep FILE PATTERN [SECONDS]: wait up to SECONDS (30) until FILE has a
 # line matching PATTERN; fails if it never does.
 wait_grep() {
-	local i=0
-	while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt $((${3:-30} * 10)) ]; do
-		sleep 0.1; i=$((i + 1))
+	wait_until "${3:-30}" grep -q "$2" "$1"
+}
+
+# wait_until SECONDS CMD...: run CMD every 0.1 s until it succeeds, for at
+# most SECONDS; CMD's last verdict.
+wait_until() {
+	local i=0 limit=$(($1 * 10))
+	shift
+	while ! "$@" 2> /dev/null; do
+		[ $i -lt $limit ] || return 1
+		sleep 0.1
+		i=$((i + 1))
 	done
-	grep -q "$2" "$1" 2>/dev/null
+}
+
+# hold DESC VFIO-OPEN-ARGS...: a case: a device opened in the background
+# (vfio-open --hold, until release), open for sure: its ": ok" printed
+# within 60 s.  The holder's pid is in $holder, its output in $holder_out
+# (a file of its own).  When the open fails or does not come, the case
+# fails with the holder's words, and so does every case after it until
+# release: they would test a device nobody holds.
+holds=0
+hold() {
+	local desc=$1
+	shift
+	holds=$((holds + 1))
+	holder_out=/tmp/holder.$holds.out
+	vfio-open --hold 86400 "$@" > "$holder_out" 2>&1 &
+	holder=$!
+	# The wait ends at ": ok", or when the holder gave up (an open refused).
+	wait_until 60 held_or_gone "$holder" "$holder_out"
+	if grep -q ': ok$' "$holder_out"; then
+		ok "$desc"
+	else
+		not_ok "$desc (no ': ok' from the holder within 60 s: $(tr '\n' ' ' < "$holder_out"))"
+		block "the holder of case '$desc' did not open the device"
+	fi
+}
+held_or_gone() { grep -q ': ok$' "$2" || ! kill -0 "$1"; }
+
+# release DESC PID...: a case: the holders PID... still held their devices
+# when released (SIGUSR1: each asks the kernel whether its fd still works,
+# "held BDF: ok", closes it and exits 0).  Ends the block of a failed hold.
+release() {
+	local desc=$1 p why=
+	shift
+	for p in "$@"; do
+		kill -USR1 "$p" 2> /dev/null || why="$why; holder $p had exited before"
+	done
+	for p in "$@"; do
+		wait "$p" || why="$why; holder $p exited $?"
+	done
+	unblock
+	check "$desc${why:+ ($why)}" [ -z "$why" ]
+}
+
+# kmsg_mark NAME: write a marker line naming NAME to the kernel log and
+# print it; since_mark MARK: the kernel log after the last line with MARK
+# (timestamps cut).  Reading after a marker, not after a count of lines,
+# because the log buffer drops its oldest lines once full: a count stops
+# growing then.  A marker the buffer has dropped already prints
+# "since_mark: lost MARK" (and fails), which no caller takes for a line.
+kmsg_mark() {
+	local m seq
+	# Numbered through a file: callers run it in subshells too.
+	seq=$(($(cat /tmp/vfio-lib.marks 2> /dev/null || echo 0) + 1))
+	echo "$seq" > /tmp/vfio-lib.marks
+	m="vfio-lib[$$]: mark $seq at $(cut -d' ' -f1 /proc/uptime): $1"
+	echo "$m" > /dev/kmsg
+	echo "$m"
+}
+since_mark() {
+	dmesg | sed 's/^\[[ 0-9.]*\] //' | awk -v m="$1" '
+		$0 == m { out = ""; seen = 1; next }
+		seen { out = out $0 "\n" }
+		END { if (!seen) { print "since_mark: lost " m; exit 1 } printf "%s", out }'
+}
+
+# declare_secrets UUID...: one line "SECRET <the token's 32 hex digits,
+# reversed>" per VF token a suite uses.  vm-tests forwards them to the
+# host, which searches its whole console log for each token (as a UUID and
+# as 32 hex digits, in any case) and fails the boot on a hit: the kernel
+# log on the console has every line, unlike the guest's ring buffer,
+# which drops the oldest.  Reversed, so that the line itself never holds
+# the token; a suite that declares one must not print it anywhere else.
+declare_secrets() {
+	local t
+	for t in "$@"; do
+		echo "SECRET $(echo "$t" | tr -d - | tr A-F a-f | rev)"
+	done
+}
+
+# console_all: every kernel line to the console (dmesg -n 8) from here to
+# the suite's end, so that the host sees each one even when the ring
+# buffer drops it; the level the console had comes back when the suite
+# exits.
+console_all() {
+	console_was=$(cut -f1 /proc/sys/kernel/printk)
+	dmesg -n 8
+	trap 'dmesg -n "$console_was"' EXIT
 }
 
 # both WANT DESC ARGS...: the same open on the group and the cdev path
@@ -157,7 +291,7 @@ c_in_place() {
 	rmmod vfio_pci
 	echo "# C vfio-pci, same boot"
 	insmod "$cvfio"
-	check "C vfio-pci loaded in its place" sh -c '! grep -q O /sys/module/vfio_pci/taint'
+	check "baseline: C vfio-pci loaded in its place" sh -c '! grep -q O /sys/module/vfio_pci/taint'
 }
 drop_in_back() {
 	rmmod vfio_pci
