@@ -38,7 +38,8 @@ The rules:
   an Oops): never fewer.
 * Blocks.  A report's block is its header line and the lines after it, up
   to and including "---[ end trace" (or "---[ end Kernel panic"), a
-  KASAN/KCSAN "=====" rule, or the 80th line; it also ends, without that
+  KASAN/KCSAN "=====" rule, or the 80th line (the 300th for a lockdep
+  report, whose dependency chain comes before its Call Trace); it also ends, without that
   line, at the next header, at a "------------[ cut here ]------------"
   line and at a "vm-tests: running" line.  The lines between a "cut here"
   line and the next header (at most 10) are the preamble of that report,
@@ -85,6 +86,11 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)
 DEFAULT_KNOWN = os.path.join(TOP, "tests", "vm", "known-splats")
 
 BLOCK_LINES = 80        # lines of a block after its header
+# ... of a lockdep report, which prints the whole dependency chain (a
+# stack per link) before its "stack backtrace:" and Call Trace.
+LOCKDEP_BLOCK_LINES = 300
+_LOCKDEP = re.compile(r"WARNING: (possible (circular|recursive) locking|inconsistent lock state|bad unlock balance)"
+                      r"|INFO: possible (irq lock inversion|circular)")
 PREAMBLE_LINES = 10     # lines kept between "cut here" and a header
 REFCOUNT_AFTER = 3      # how far after its WARNING line a refcount_t: line may be
 SHOWN_BAD = 5           # failing reports printed (all are counted)
@@ -146,6 +152,10 @@ class Report:
     @property
     def is_warn(self):
         return "WARNING:" in self.first
+
+    @property
+    def limit(self):
+        return LOCKDEP_BLOCK_LINES if _LOCKDEP.search(self.first) else BLOCK_LINES
 
     @property
     def refcount(self):
@@ -219,7 +229,7 @@ def split_reports(lines):
         if cur is not None:
             cur.block.append(line)
             cur.after += 1
-            if RULE.match(line) or cur.after >= BLOCK_LINES:
+            if RULE.match(line) or cur.after >= cur.limit:
                 close()
             continue
         if pre is not None:

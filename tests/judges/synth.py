@@ -167,3 +167,23 @@ PCI_WARN_FRAMES = ['sriov_disable+0x3c/0x120', 'vfio_pci_core_unregister_device+
 def in_suite(suite, block):
     """Insert BLOCK into the console while SUITE runs."""
     return insert_after(r'^vm-tests: running ' + re.escape(suite) + ' ', block)
+
+
+def lockdep_cycle():
+    """Lockdep's report of the PCI core's own cycle (known-splats): its
+    dependency chain is longer than a WARN's block, its Call Trace last."""
+    chain = []
+    for n in range(3):
+        chain += [f'-> #{n} (lock_{n}){{+.+.}}-{{4:4}}:'] + [f'       fn_{n}_{k}+0x10/0x20' for k in range(25)] + ['']
+    return (['======================================================',
+             'WARNING: possible circular locking dependency detected',
+             '7.3.4 #1 Tainted: G           O     N',
+             '------------------------------------------------------',
+             'irq/25-pciehp/39 is trying to acquire lock:',
+             'but task is already holding lock:', '', 'the existing dependency chain (in reverse order) is:', '']
+            + chain + ['other info that might help us debug this:', '', 'stack backtrace:',
+                       'CPU: 1 UID: 0 PID: 39 Comm: irq/25-pciehp Tainted: G  O  N  7.3.4 #1',
+                       'Call Trace:', ' <TASK>', ' dump_stack_lvl+0x63/0x80', ' print_circular_bug+0x2e5/0x300',
+                       ' __mutex_lock+0x109/0x16a0', ' ? pciehp_unconfigure_device+0xa4/0x1d0',
+                       ' pciehp_unconfigure_device+0xa4/0x1d0', ' pciehp_disable_slot+0x62/0x230',
+                       ' pciehp_ist+0x1c8/0x5e0', ' kthread+0x306/0x3e0', ' </TASK>'])
