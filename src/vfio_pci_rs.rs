@@ -41,7 +41,7 @@ use token::{
 use vfio::param::module_params;
 use vfio::{
     device::{Device, Driver, LatchedParams, LogSite, Sriov, SriovPf},
-    pci::Registration,
+    pci::{DeviceId, DynId, IdArray, IdTable, Registration},
     uuid::{random_uuid, UuidBytes},
 };
 
@@ -81,10 +81,6 @@ macro_rules! modname {
     };
 }
 
-// Not exported: `param_prefix!` and the drop-in's ID table name it by
-// its path in this crate.
-pub(crate) use modname;
-
 /// The name of both the `pci_driver` and the `vfio_device_ops`.
 const DRIVER_NAME: &CStr = if cfg!(CONFIG_VFIO_PCI_RS_DROP_IN) {
     c_str!("vfio-pci")
@@ -95,6 +91,7 @@ const DRIVER_NAME: &CStr = if cfg!(CONFIG_VFIO_PCI_RS_DROP_IN) {
 // vfio-pci's parameters: the same names, types, permissions, defaults and
 // meaning, in either build.
 module_params! {
+    module: modname!();
     ids: string[1024], perm 0,
         "PCI IDs to bind at load, comma separated, each \"vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]\" in hex";
     nointxmask: bool = false, perm 0o644,
@@ -110,6 +107,28 @@ module_params! {
     disable_denylist: bool = false, perm 0o444,
         "Allow binding devices on the denylist, whose known errata make them unsafe to hand to untrusted userspace";
 }
+
+/// vfio-pci's ID table, `PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_ANY_ID,
+/// PCI_ANY_ID)`: matches every device, but only through `driver_override`.
+///
+/// The drop-in build also exports it as `MODULE_DEVICE_TABLE(pci, ...)`
+/// does, so that modpost gives the module C vfio-pci's modalias,
+/// `vfio_pci:v*d*sv*sd*bc*sc*i*`; the default build does not claim it.
+#[cfg_attr(
+    CONFIG_VFIO_PCI_RS_DROP_IN,
+    export_name = concat!(
+        "__mod_device_table__",
+        line!(),
+        "__kmod_",
+        modname!(),
+        "__pci__vfio_pci_rs_ids"
+    ),
+    used
+)]
+static IDS: IdArray<1> = IdArray::new([DeviceId::vfio_driver_override(
+    ids::PCI_ANY_ID,
+    ids::PCI_ANY_ID,
+)]);
 
 /// Devices with known errata that make them unsafe to hand to untrusted
 /// userspace: vfio-pci refuses them unless `disable_denylist` is set.
@@ -313,6 +332,7 @@ impl VfioPciRsDriver {
 
 impl Driver for VfioPciRsDriver {
     const NAME: &'static CStr = DRIVER_NAME;
+    const ID_TABLE: IdTable = IDS.table();
     type Data = DeviceData;
 
     fn init(_pdev: &pci::Device, sriov: Sriov) -> impl PinInit<Self::Data, Error> {
@@ -437,7 +457,14 @@ impl VfioPciRs {
                 class_mask: mask,
                 ..
             } = id;
-            let ret = reg.add_dynid(v, d, sv, sd, class, mask);
+            let ret = reg.add_dynid(&DynId {
+                vendor: v,
+                device: d,
+                subvendor: sv,
+                subdevice: sd,
+                class,
+                class_mask: mask,
+            });
             match ret {
                 Ok(()) => pr_info!("add [{v:04x}:{d:04x}[{sv:04x}:{sd:04x}]] class {class:#08x}/{mask:08x}\n"),
                 Err(e) => pr_warn!(
@@ -451,7 +478,7 @@ impl VfioPciRs {
 
 impl kernel::Module for VfioPciRs {
     fn init(module: &'static ThisModule) -> Result<Self> {
-        let reg = Registration::new(module, c_str!(crate::modname!()))?;
+        let reg = Registration::new(module, c_str!(modname!()))?;
         Self::fill_ids(&reg);
         if disable_denylist.get() {
             pr_warn!("the device denylist is disabled\n");

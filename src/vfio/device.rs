@@ -22,7 +22,7 @@ use kernel::{
     uaccess::{UserPtr, UserSlice},
 };
 
-use super::{bindings, uuid::UuidBytes};
+use super::{bindings, pci::IdTable, uuid::UuidBytes};
 
 /// What a PCI device is to SR-IOV, as vfio-pci-core tells them apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,6 +50,9 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
     ///
     /// vfio-pci-core writes it into the `driver_override` of new VFs.
     const NAME: &'static CStr;
+
+    /// The driver's ID table (`pci_driver.id_table`).
+    const ID_TABLE: IdTable;
 
     /// What the driver keeps per device, beside the core device.
     type Data: Send + Sync;
