@@ -40,8 +40,8 @@ use token::{
 };
 use vfio::param::module_params;
 use vfio::{
-    device::{Device, Driver, LatchedParams, LogSite, Sriov, SriovPf},
-    pci::{DeviceId, DynId, IdArray, IdTable, Registration},
+    device::{Device, LatchedParams, LogSite, Operations, Sriov, SriovPf},
+    pci::{DeviceId, Driver, DynId, IdArray, IdTable, Registration},
     uuid::{random_uuid, UuidBytes},
 };
 
@@ -330,9 +330,8 @@ impl VfioPciRsDriver {
     }
 }
 
-impl Driver for VfioPciRsDriver {
+impl Operations for VfioPciRsDriver {
     const NAME: &'static CStr = DRIVER_NAME;
-    const ID_TABLE: IdTable = IDS.table();
     type Data = DeviceData;
 
     fn init(_pdev: &pci::Device, sriov: Sriov) -> impl PinInit<Self::Data, Error> {
@@ -378,18 +377,20 @@ impl Driver for VfioPciRsDriver {
         }
     }
 
-    fn sriov_configure(dev: &Device<Self>, nr_virtfn: i32) -> Result<i32> {
-        #[cfg(CONFIG_PCI_IOV)]
-        let enabled = enable_sriov.get();
-        // Without PCI_IOV the PCI core never calls this; vfio-pci has no
-        // `enable_sriov` then either.
-        #[cfg(not(CONFIG_PCI_IOV))]
-        let enabled = false;
-        if !enabled {
-            return Err(ENOENT);
+    fn latched_params() -> LatchedParams {
+        LatchedParams {
+            nointxmask: nointxmask.get(),
+            #[cfg(CONFIG_VFIO_PCI_VGA)]
+            disable_vga: disable_vga.get(),
+            #[cfg(not(CONFIG_VFIO_PCI_VGA))]
+            disable_vga: false,
+            disable_idle_d3: disable_idle_d3.get(),
         }
-        dev.core_sriov_configure(nr_virtfn)
     }
+}
+
+impl Driver for VfioPciRsDriver {
+    const ID_TABLE: IdTable = IDS.table();
 
     fn probe(pdev: &pci::Device) -> Result {
         let (vendor, device) = (pdev.vendor_id(), pdev.device_id());
@@ -413,15 +414,17 @@ impl Driver for VfioPciRsDriver {
         }
     }
 
-    fn latched_params() -> LatchedParams {
-        LatchedParams {
-            nointxmask: nointxmask.get(),
-            #[cfg(CONFIG_VFIO_PCI_VGA)]
-            disable_vga: disable_vga.get(),
-            #[cfg(not(CONFIG_VFIO_PCI_VGA))]
-            disable_vga: false,
-            disable_idle_d3: disable_idle_d3.get(),
+    fn sriov_configure(dev: &Device<Self>, nr_virtfn: i32) -> Result<i32> {
+        #[cfg(CONFIG_PCI_IOV)]
+        let enabled = enable_sriov.get();
+        // Without PCI_IOV the PCI core never calls this; vfio-pci has no
+        // `enable_sriov` then either.
+        #[cfg(not(CONFIG_PCI_IOV))]
+        let enabled = false;
+        if !enabled {
+            return Err(ENOENT);
         }
+        dev.core_sriov_configure(nr_virtfn)
     }
 }
 

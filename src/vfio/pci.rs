@@ -12,12 +12,32 @@
 
 use core::{marker::PhantomData, pin::Pin, ptr::addr_of_mut};
 
-use kernel::{error::to_result, ffi::c_int, prelude::*, types::Opaque, ThisModule};
+use kernel::{error::to_result, ffi::c_int, pci, prelude::*, types::Opaque, ThisModule};
 
 use super::{
     bindings,
-    device::{pci_device, Device, Driver},
+    device::{pci_device, Device, Operations},
 };
+
+/// The `pci_driver` of a vfio-pci variant driver, as the kernel's
+/// `pci::Driver`; its devices' `vfio_device_ops` are [`Operations`], and
+/// the `pci_driver`'s name is [`Operations::NAME`].
+///
+/// Remove (unregistering the vfio device) and the error handlers
+/// (vfio-pci-core's) are the abstraction's.
+pub(crate) trait Driver: Operations {
+    /// The driver's ID table (`pci_driver.id_table`).
+    const ID_TABLE: IdTable;
+
+    /// Whether `pdev` may be bound at all; called first in probe, before
+    /// the vfio device is allocated.
+    fn probe(_pdev: &pci::Device) -> Result {
+        Ok(())
+    }
+
+    /// `sriov_configure`: `sriov_numvfs` was written with `nr_virtfn`.
+    fn sriov_configure(dev: &Device<Self>, nr_virtfn: i32) -> Result<i32>;
+}
 
 /// `PCI_ANY_ID`.
 const ANY: u32 = !0;
