@@ -146,29 +146,36 @@ const DENIED: [u32; 8] = {
     ]
 };
 
+/// What probe logs after `vendor:device` for a listed device it binds.
+pub(crate) const DENYLIST_ALLOWED: &str = "is on the denylist, allowed by disable_denylist";
+
+/// What probe logs after `vendor:device` for a listed device it refuses.
+pub(crate) const DENYLIST_REFUSED: &str =
+    "is on the denylist (known errata), not binding it; disable_denylist=1 overrides";
+
 /// What probe does with a device, as far as the denylist goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Denylist {
-    /// Not on the denylist: bind.
-    NotListed,
-    /// On it, and `disable_denylist` is set: bind, with a warning.
-    Allowed,
-    /// On it: refuse the bind with -EINVAL, with a warning.
-    Refused,
+pub(crate) struct DenylistProbe {
+    /// What probe returns: `EINVAL` refuses the bind.
+    pub(crate) result: Result,
+    /// The warning probe logs on the device, after its `vendor:device`.
+    pub(crate) warning: Option<&'static str>,
 }
 
-/// The denylist verdict for a device `vendor:device` with `disable_denylist`
-/// set to `disabled`.  Pure, so that KUnit checks every entry: QEMU emulates
-/// none of these devices.
-pub(crate) fn denylist(vendor: pci::Vendor, device: u16, disabled: bool) -> Denylist {
+/// The denylist's part of probe for a device `vendor:device` with
+/// `disable_denylist` set to `disabled`: all of it but the logging, which
+/// probe does with the warning returned.  Pure, so that KUnit checks every
+/// entry through it: QEMU emulates none of these devices.
+pub(crate) fn denylist_probe(vendor: pci::Vendor, device: u16, disabled: bool) -> DenylistProbe {
     let listed = vendor == pci::Vendor::INTEL && DENIED.contains(&u32::from(device));
-    if !listed {
-        Denylist::NotListed
+    let (result, warning) = if !listed {
+        (Ok(()), None)
     } else if disabled {
-        Denylist::Allowed
+        (Ok(()), Some(DENYLIST_ALLOWED))
     } else {
-        Denylist::Refused
-    }
+        (Err(EINVAL), Some(DENYLIST_REFUSED))
+    };
+    DenylistProbe { result, warning }
 }
 
 /// The driver: plain vfio-pci devices, with the VF token.
@@ -394,24 +401,12 @@ impl Driver for VfioPciRsDriver {
 
     fn probe(pdev: &pci::Device) -> Result {
         let (vendor, device) = (pdev.vendor_id(), pdev.device_id());
-        let raw = vendor.as_raw();
-        match denylist(vendor, device, disable_denylist.get()) {
-            Denylist::NotListed => Ok(()),
-            Denylist::Allowed => {
-                dev_warn!(
-                    pdev.as_ref(),
-                    "{raw:04x}:{device:04x} is on the denylist, allowed by disable_denylist\n"
-                );
-                Ok(())
-            }
-            Denylist::Refused => {
-                dev_warn!(
-                    pdev.as_ref(),
-                    "{raw:04x}:{device:04x} is on the denylist (known errata), not binding it; disable_denylist=1 overrides\n"
-                );
-                Err(EINVAL)
-            }
+        let verdict = denylist_probe(vendor, device, disable_denylist.get());
+        if let Some(warning) = verdict.warning {
+            let raw = vendor.as_raw();
+            dev_warn!(pdev.as_ref(), "{raw:04x}:{device:04x} {warning}\n");
         }
+        verdict.result
     }
 
     fn sriov_configure(dev: &Device<Self>, nr_virtfn: i32) -> Result<i32> {
