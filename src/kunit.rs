@@ -24,7 +24,13 @@ use crate::vfio::{
     param::kernel_sscanf_id,
     uuid::{kernel_uuid_parse, random_uuid},
 };
-use crate::{denylist, ids::DynId, Denylist};
+use crate::{
+    denylist_probe,
+    ids::DynId,
+    DenylistProbe,
+    DENYLIST_ALLOWED,
+    DENYLIST_REFUSED, //
+};
 
 /// The driver's reading of the `ids=` entry `entry` (without its NUL), in
 /// the shape of [`kernel_sscanf_id`].
@@ -258,17 +264,30 @@ mod tests {
     #[test]
     fn denylist_refuses_every_entry_as_vfio_pci_does() {
         use kernel::pci::Vendor;
+        // What probe does with each device: the function its arm calls.
+        let refused = DenylistProbe {
+            result: Err(EINVAL),
+            warning: Some(DENYLIST_REFUSED),
+        };
+        let allowed = DenylistProbe {
+            result: Ok(()),
+            warning: Some(DENYLIST_ALLOWED),
+        };
+        let bound = DenylistProbe {
+            result: Ok(()),
+            warning: None,
+        };
         // Every entry of vfio-pci's vfio_pci_dev_in_denylist(), by its ID.
         for device in [
             0x19e2u16, 0x19e3, 0x37c8, 0x37c9, 0x0435, 0x0443, 0x0b25, 0x0cfe,
         ] {
-            assert_eq!(denylist(Vendor::INTEL, device, false), Denylist::Refused);
-            assert_eq!(denylist(Vendor::INTEL, device, true), Denylist::Allowed);
-            assert_eq!(denylist(Vendor::REDHAT, device, false), Denylist::NotListed);
+            assert_eq!(denylist_probe(Vendor::INTEL, device, false), refused);
+            assert_eq!(denylist_probe(Vendor::INTEL, device, true), allowed);
+            assert_eq!(denylist_probe(Vendor::REDHAT, device, false), bound);
         }
         // The igb PF and VF the VM suites bind.
         for device in [0x10c9u16, 0x10ca] {
-            assert_eq!(denylist(Vendor::INTEL, device, false), Denylist::NotListed);
+            assert_eq!(denylist_probe(Vendor::INTEL, device, false), bound);
         }
     }
 }

@@ -9,8 +9,10 @@
 //! It knows nothing of the driver's token policy.
 //!
 //! - [`device`]: a `vfio_pci_core_device` followed by the driver's Rust data,
-//!   the [`device::Driver`] trait and the `vfio_device_ops` built from it.
-//! - [`pci`]: the driver's own `pci_driver` (drvdata stays the core device).
+//!   the [`device::Operations`] trait and the `vfio_device_ops` built from
+//!   it.
+//! - [`pci`]: the [`pci::Driver`] trait and the driver's own `pci_driver`
+//!   built from it (drvdata stays the core device).
 //! - [`param`]: module parameters that behave like C `module_param()`.
 //! - [`uuid`]: UUIDs as the UAPI carries them, and the kernel's generator.
 //! - [`bindings`]: the vfio declarations, generated at build time.

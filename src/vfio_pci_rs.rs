@@ -40,8 +40,8 @@ use token::{
 };
 use vfio::param::module_params;
 use vfio::{
-    device::{Device, Driver, LatchedParams, LogSite, Sriov, SriovPf},
-    pci::Registration,
+    device::{Device, LatchedParams, LogSite, Operations, Sriov, SriovPf},
+    pci::{DeviceId, Driver, DynId, IdArray, IdTable, Registration},
     uuid::{random_uuid, UuidBytes},
 };
 
@@ -81,10 +81,6 @@ macro_rules! modname {
     };
 }
 
-// Not exported: `param_prefix!` and the drop-in's ID table name it by
-// its path in this crate.
-pub(crate) use modname;
-
 /// The name of both the `pci_driver` and the `vfio_device_ops`.
 const DRIVER_NAME: &CStr = if cfg!(CONFIG_VFIO_PCI_RS_DROP_IN) {
     c_str!("vfio-pci")
@@ -95,6 +91,7 @@ const DRIVER_NAME: &CStr = if cfg!(CONFIG_VFIO_PCI_RS_DROP_IN) {
 // vfio-pci's parameters: the same names, types, permissions, defaults and
 // meaning, in either build.
 module_params! {
+    module: modname!();
     ids: string[1024], perm 0,
         "PCI IDs to bind at load, comma separated, each \"vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]\" in hex";
     nointxmask: bool = false, perm 0o644,
@@ -110,6 +107,28 @@ module_params! {
     disable_denylist: bool = false, perm 0o444,
         "Allow binding devices on the denylist, whose known errata make them unsafe to hand to untrusted userspace";
 }
+
+/// vfio-pci's ID table, `PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_ANY_ID,
+/// PCI_ANY_ID)`: matches every device, but only through `driver_override`.
+///
+/// The drop-in build also exports it as `MODULE_DEVICE_TABLE(pci, ...)`
+/// does, so that modpost gives the module C vfio-pci's modalias,
+/// `vfio_pci:v*d*sv*sd*bc*sc*i*`; the default build does not claim it.
+#[cfg_attr(
+    CONFIG_VFIO_PCI_RS_DROP_IN,
+    export_name = concat!(
+        "__mod_device_table__",
+        line!(),
+        "__kmod_",
+        modname!(),
+        "__pci__vfio_pci_rs_ids"
+    ),
+    used
+)]
+static IDS: IdArray<1> = IdArray::new([DeviceId::vfio_driver_override(
+    ids::PCI_ANY_ID,
+    ids::PCI_ANY_ID,
+)]);
 
 /// Devices with known errata that make them unsafe to hand to untrusted
 /// userspace: vfio-pci refuses them unless `disable_denylist` is set.
@@ -127,29 +146,36 @@ const DENIED: [u32; 8] = {
     ]
 };
 
+/// What probe logs after `vendor:device` for a listed device it binds.
+pub(crate) const DENYLIST_ALLOWED: &str = "is on the denylist, allowed by disable_denylist";
+
+/// What probe logs after `vendor:device` for a listed device it refuses.
+pub(crate) const DENYLIST_REFUSED: &str =
+    "is on the denylist (known errata), not binding it; disable_denylist=1 overrides";
+
 /// What probe does with a device, as far as the denylist goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Denylist {
-    /// Not on the denylist: bind.
-    NotListed,
-    /// On it, and `disable_denylist` is set: bind, with a warning.
-    Allowed,
-    /// On it: refuse the bind with -EINVAL, with a warning.
-    Refused,
+pub(crate) struct DenylistProbe {
+    /// What probe returns: `EINVAL` refuses the bind.
+    pub(crate) result: Result,
+    /// The warning probe logs on the device, after its `vendor:device`.
+    pub(crate) warning: Option<&'static str>,
 }
 
-/// The denylist verdict for a device `vendor:device` with `disable_denylist`
-/// set to `disabled`.  Pure, so that KUnit checks every entry: QEMU emulates
-/// none of these devices.
-pub(crate) fn denylist(vendor: pci::Vendor, device: u16, disabled: bool) -> Denylist {
+/// The denylist's part of probe for a device `vendor:device` with
+/// `disable_denylist` set to `disabled`: all of it but the logging, which
+/// probe does with the warning returned.  Pure, so that KUnit checks every
+/// entry through it: QEMU emulates none of these devices.
+pub(crate) fn denylist_probe(vendor: pci::Vendor, device: u16, disabled: bool) -> DenylistProbe {
     let listed = vendor == pci::Vendor::INTEL && DENIED.contains(&u32::from(device));
-    if !listed {
-        Denylist::NotListed
+    let (result, warning) = if !listed {
+        (Ok(()), None)
     } else if disabled {
-        Denylist::Allowed
+        (Ok(()), Some(DENYLIST_ALLOWED))
     } else {
-        Denylist::Refused
-    }
+        (Err(EINVAL), Some(DENYLIST_REFUSED))
+    };
+    DenylistProbe { result, warning }
 }
 
 /// The driver: plain vfio-pci devices, with the VF token.
@@ -311,7 +337,7 @@ impl VfioPciRsDriver {
     }
 }
 
-impl Driver for VfioPciRsDriver {
+impl Operations for VfioPciRsDriver {
     const NAME: &'static CStr = DRIVER_NAME;
     type Data = DeviceData;
 
@@ -358,6 +384,31 @@ impl Driver for VfioPciRsDriver {
         }
     }
 
+    fn latched_params() -> LatchedParams {
+        LatchedParams {
+            nointxmask: nointxmask.get(),
+            #[cfg(CONFIG_VFIO_PCI_VGA)]
+            disable_vga: disable_vga.get(),
+            #[cfg(not(CONFIG_VFIO_PCI_VGA))]
+            disable_vga: false,
+            disable_idle_d3: disable_idle_d3.get(),
+        }
+    }
+}
+
+impl Driver for VfioPciRsDriver {
+    const ID_TABLE: IdTable = IDS.table();
+
+    fn probe(pdev: &pci::Device) -> Result {
+        let (vendor, device) = (pdev.vendor_id(), pdev.device_id());
+        let verdict = denylist_probe(vendor, device, disable_denylist.get());
+        if let Some(warning) = verdict.warning {
+            let raw = vendor.as_raw();
+            dev_warn!(pdev.as_ref(), "{raw:04x}:{device:04x} {warning}\n");
+        }
+        verdict.result
+    }
+
     fn sriov_configure(dev: &Device<Self>, nr_virtfn: i32) -> Result<i32> {
         #[cfg(CONFIG_PCI_IOV)]
         let enabled = enable_sriov.get();
@@ -369,39 +420,6 @@ impl Driver for VfioPciRsDriver {
             return Err(ENOENT);
         }
         dev.core_sriov_configure(nr_virtfn)
-    }
-
-    fn probe(pdev: &pci::Device) -> Result {
-        let (vendor, device) = (pdev.vendor_id(), pdev.device_id());
-        let raw = vendor.as_raw();
-        match denylist(vendor, device, disable_denylist.get()) {
-            Denylist::NotListed => Ok(()),
-            Denylist::Allowed => {
-                dev_warn!(
-                    pdev.as_ref(),
-                    "{raw:04x}:{device:04x} is on the denylist, allowed by disable_denylist\n"
-                );
-                Ok(())
-            }
-            Denylist::Refused => {
-                dev_warn!(
-                    pdev.as_ref(),
-                    "{raw:04x}:{device:04x} is on the denylist (known errata), not binding it; disable_denylist=1 overrides\n"
-                );
-                Err(EINVAL)
-            }
-        }
-    }
-
-    fn latched_params() -> LatchedParams {
-        LatchedParams {
-            nointxmask: nointxmask.get(),
-            #[cfg(CONFIG_VFIO_PCI_VGA)]
-            disable_vga: disable_vga.get(),
-            #[cfg(not(CONFIG_VFIO_PCI_VGA))]
-            disable_vga: false,
-            disable_idle_d3: disable_idle_d3.get(),
-        }
     }
 }
 
@@ -437,7 +455,14 @@ impl VfioPciRs {
                 class_mask: mask,
                 ..
             } = id;
-            let ret = reg.add_dynid(v, d, sv, sd, class, mask);
+            let ret = reg.add_dynid(&DynId {
+                vendor: v,
+                device: d,
+                subvendor: sv,
+                subdevice: sd,
+                class,
+                class_mask: mask,
+            });
             match ret {
                 Ok(()) => pr_info!("add [{v:04x}:{d:04x}[{sv:04x}:{sd:04x}]] class {class:#08x}/{mask:08x}\n"),
                 Err(e) => pr_warn!(
@@ -451,7 +476,7 @@ impl VfioPciRs {
 
 impl kernel::Module for VfioPciRs {
     fn init(module: &'static ThisModule) -> Result<Self> {
-        let reg = Registration::new(module, c_str!(crate::modname!()))?;
+        let reg = Registration::new(module, c_str!(modname!()))?;
         Self::fill_ids(&reg);
         if disable_denylist.get() {
             pr_warn!("the device denylist is disabled\n");

@@ -35,19 +35,19 @@ pub(crate) enum Sriov {
     Neither,
 }
 
-/// A vfio-pci variant driver on top of vfio-pci-core.
+/// The `vfio_device_ops` of a vfio-pci variant driver on top of
+/// vfio-pci-core, as upstream's `vfio::pci::Operations`; the `pci_driver`
+/// side is [`super::pci::Driver`].
 ///
 /// Everything about the device that is not listed here (regions, config
 /// space, interrupts, reset, power management, the iommufd binding) is
 /// vfio-pci-core's, and the ops table points straight at its exported
 /// functions, so those paths cost exactly what they cost in C vfio-pci.
 ///
-/// The methods are named after the `vfio_device_ops` and `pci_driver`
-/// callbacks they serve (see `Documentation/vfio-pci-rs.rst`, "The vfio
-/// layer and upstream's").
-pub(crate) trait Driver: Sized + Send + Sync + 'static {
-    /// The name of both the `pci_driver` and the `vfio_device_ops`.
-    ///
+/// The methods are named after the `vfio_device_ops` callbacks they serve
+/// (see `Documentation/vfio-pci-rs.rst`, "The vfio layer and upstream's").
+pub(crate) trait Operations: Sized + Send + Sync + 'static {
+    /// The name of the `vfio_device_ops`, and of the `pci_driver`:
     /// vfio-pci-core writes it into the `driver_override` of new VFs.
     const NAME: &'static CStr;
 
@@ -78,6 +78,10 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
     /// open with this token?
     fn match_token_uuid(dev: &Device<Self>, token: Option<&UuidBytes>) -> Result;
 
+    // The VF-token hooks: what an SR-IOV PF driver that keeps its VFs'
+    // token itself, instead of leaving it to vfio-pci-core, needs beside
+    // `match` and `match_token_uuid`.
+
     /// Whether this device has a VF token to set, i.e. answers
     /// `VFIO_DEVICE_FEATURE_PCI_VF_TOKEN` (others get `ENOTTY`).
     fn has_vf_token(dev: &Device<Self>) -> bool;
@@ -86,17 +90,10 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
     /// and the new token copied from userspace.
     fn set_vf_token(dev: &Device<Self>, token: &UuidBytes);
 
-    /// `pci_driver.sriov_configure`: `sriov_numvfs` was written with
-    /// `nr_virtfn`.
-    fn sriov_configure(dev: &Device<Self>, nr_virtfn: i32) -> Result<i32>;
-
-    /// Whether `pdev` may be bound at all; called first in probe.
-    fn probe(_pdev: &pci::Device) -> Result {
-        Ok(())
-    }
-
     /// The per-device settings vfio-pci takes from its module parameters,
-    /// latched when a device is initialised.
+    /// latched into the core device by `init`.  A variant driver without
+    /// such parameters keeps the default, as C variant drivers leave them
+    /// unset.
     fn latched_params() -> LatchedParams {
         LatchedParams::default()
     }
@@ -115,7 +112,7 @@ pub(crate) struct LatchedParams {
 }
 
 /// The PF of a VF, as vfio-pci-core linked them (`sriov_pf_core_dev`).
-pub(crate) enum SriovPf<'a, T: Driver> {
+pub(crate) enum SriovPf<'a, T: Operations> {
     /// Not linked: the device is not a VF, or its PF did not enable SR-IOV
     /// through a vfio-pci-core driver (SPEC C1, C2).
     Unlinked,
@@ -175,13 +172,13 @@ unsafe fn sriov(pdev: *const bindings::pci_dev) -> Sriov {
 ///   the `pci_dev` the device was allocated for) and `data` are
 ///   initialised, and stay so until `vfio_device_ops.release`.
 #[repr(C)]
-pub(crate) struct Device<T: Driver> {
+pub(crate) struct Device<T: Operations> {
     core: Opaque<bindings::vfio_pci_core_device>,
     pdev: ARef<pci::Device>,
     data: Pin<KBox<T::Data>>,
 }
 
-impl<T: Driver> Device<T> {
+impl<T: Operations> Device<T> {
     /// The driver's data for this device.
     pub(crate) fn data(&self) -> &T::Data {
         &self.data

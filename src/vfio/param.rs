@@ -154,24 +154,26 @@ pub(crate) const fn modinfo<const N: usize>(s: &str) -> [u8; N] {
 }
 
 /// The prefix of a parameter's name and of its modinfo keys, as a literal
-/// for `concat!`: none in a module; built in, the module's name and a dot,
-/// as C's `MODULE_PARAM_PREFIX` and `__MODULE_INFO()` give them (the names
-/// on the command line, `modules.builtin.modinfo`).
+/// for `concat!`: none in a module; built in, the module's name (`$module`,
+/// a literal or a macro that expands to one) and a dot, as C's
+/// `MODULE_PARAM_PREFIX` and `__MODULE_INFO()` give them (the names on the
+/// command line, `modules.builtin.modinfo`).
 #[cfg(MODULE)]
 macro_rules! param_prefix {
-    () => {
+    ($module:expr) => {
         ""
     };
 }
 
 /// The prefix of a parameter's name and of its modinfo keys, as a literal
-/// for `concat!`: none in a module; built in, the module's name and a dot,
-/// as C's `MODULE_PARAM_PREFIX` and `__MODULE_INFO()` give them (the names
-/// on the command line, `modules.builtin.modinfo`).
+/// for `concat!`: none in a module; built in, the module's name (`$module`,
+/// a literal or a macro that expands to one) and a dot, as C's
+/// `MODULE_PARAM_PREFIX` and `__MODULE_INFO()` give them (the names on the
+/// command line, `modules.builtin.modinfo`).
 #[cfg(not(MODULE))]
 macro_rules! param_prefix {
-    () => {
-        concat!($crate::modname!(), ".")
+    ($module:expr) => {
+        concat!($module, ".")
     };
 }
 
@@ -179,32 +181,37 @@ pub(crate) use param_prefix;
 
 /// Declares module parameters like C `module_param()`/`module_param_string()`.
 ///
-/// Attributes before a parameter (`#[cfg(...)]`) apply to all of it.
+/// `module` is the module's name, a literal or a macro that expands to one,
+/// for the names of a built-in module's parameters.  Attributes before a
+/// parameter (`#[cfg(...)]`) apply to all of it.
 ///
 /// ```ignore
 /// module_params! {
+///     module: "vfio_pci";
 ///     #[cfg(CONFIG_PCI_IOV)]
 ///     enable_sriov: bool = false, perm 0o644, "Enable SR-IOV configuration";
 ///     ids: string[1024], perm 0, "Initial PCI IDs";
 /// }
 /// ```
 macro_rules! module_params {
-    ($($(#[$attr:meta])* $name:ident : $kind:tt $([$len:literal])? $(= $default:expr)?,
+    (module: $module:expr;
+     $($(#[$attr:meta])* $name:ident : $kind:tt $([$len:literal])? $(= $default:expr)?,
        perm $perm:literal, $desc:literal;)*) => {
         $(
             $(#[$attr])*
-            $crate::vfio::param::module_params!(@one $name, $kind $([$len])? $(= $default)?, $perm, $desc);
+            $crate::vfio::param::module_params!(@one $module, $name, $kind $([$len])? $(= $default)?,
+                $perm, $desc);
         )*
     };
-    (@one $name:ident, bool = $default:expr, $perm:literal, $desc:literal) => {
+    (@one $module:expr, $name:ident, bool = $default:expr, $perm:literal, $desc:literal) => {
         #[expect(non_upper_case_globals)]
         pub(crate) static $name: $crate::vfio::param::BoolParam =
             $crate::vfio::param::BoolParam::new($default);
-        $crate::vfio::param::module_params!(@register $name, bool, $perm, $desc,
+        $crate::vfio::param::module_params!(@register $module, $name, bool, $perm, $desc,
             ::kernel::bindings::kernel_param__bindgen_ty_1 { arg: $name.as_arg() },
             &raw const $crate::vfio::bindings::param_ops_bool);
     };
-    (@one $name:ident, string [$len:literal], $perm:literal, $desc:literal) => {
+    (@one $module:expr, $name:ident, string [$len:literal], $perm:literal, $desc:literal) => {
         // A string is read once, at init, without a lock: it must have no
         // sysfs file through which root could change it later.
         const _: () = assert!($perm == 0, "string parameters must have permission 0");
@@ -219,12 +226,13 @@ macro_rules! module_params {
                 maxlen: $len,
                 string: $name.as_buf().cast(),
             });
-            $crate::vfio::param::module_params!(@register $name, string, $perm, $desc,
+            $crate::vfio::param::module_params!(@register $module, $name, string, $perm, $desc,
                 ::kernel::bindings::kernel_param__bindgen_ty_1 { str_: &raw const STR.0 },
                 &raw const $crate::vfio::bindings::param_ops_string);
         };
     };
-    (@register $name:ident, $ty:ident, $perm:literal, $desc:literal, $arg:expr, $ops:expr) => {
+    (@register $module:expr, $name:ident, $ty:ident, $perm:literal, $desc:literal, $arg:expr,
+     $ops:expr) => {
         const _: () = {
             #[link_section = "__param"]
             #[used(compiler)]
@@ -234,7 +242,10 @@ macro_rules! module_params {
             )]
             static PARAM: ::kernel::module_param::KernelParam =
                 ::kernel::module_param::KernelParam::new(::kernel::bindings::kernel_param {
-                    name: ::kernel::c_str!(concat!($crate::vfio::param::param_prefix!(), stringify!($name)))
+                    name: ::kernel::c_str!(concat!(
+                        $crate::vfio::param::param_prefix!($module),
+                        stringify!($name)
+                    ))
                         .as_ptr()
                         .cast(),
                     #[cfg(MODULE)]
@@ -248,15 +259,21 @@ macro_rules! module_params {
                     __bindgen_anon_1: $arg,
                 });
             const PARMTYPE: &str = concat!(
-                $crate::vfio::param::param_prefix!(),
+                $crate::vfio::param::param_prefix!($module),
                 "parmtype=",
                 stringify!($name),
                 ":",
                 stringify!($ty),
                 "\0"
             );
-            const PARM: &str =
-                concat!($crate::vfio::param::param_prefix!(), "parm=", stringify!($name), ":", $desc, "\0");
+            const PARM: &str = concat!(
+                $crate::vfio::param::param_prefix!($module),
+                "parm=",
+                stringify!($name),
+                ":",
+                $desc,
+                "\0"
+            );
             #[link_section = ".modinfo"]
             #[used(compiler)]
             static MODINFO_TYPE: [u8; PARMTYPE.len()] = $crate::vfio::param::modinfo(PARMTYPE);

@@ -12,41 +12,113 @@
 
 use core::{marker::PhantomData, pin::Pin, ptr::addr_of_mut};
 
-use kernel::{error::to_result, ffi::c_int, prelude::*, types::Opaque, ThisModule};
+use kernel::{error::to_result, ffi::c_int, pci, prelude::*, types::Opaque, ThisModule};
 
 use super::{
     bindings,
-    device::{pci_device, Device, Driver},
+    device::{pci_device, Device, Operations},
 };
+
+/// The `pci_driver` of a vfio-pci variant driver, as the kernel's
+/// `pci::Driver`; its devices' `vfio_device_ops` are [`Operations`], and
+/// the `pci_driver`'s name is [`Operations::NAME`].
+///
+/// Remove (unregistering the vfio device) and the error handlers
+/// (vfio-pci-core's) are the abstraction's.
+pub(crate) trait Driver: Operations {
+    /// The driver's ID table (`pci_driver.id_table`).
+    const ID_TABLE: IdTable;
+
+    /// Whether `pdev` may be bound at all; called first in probe, before
+    /// the vfio device is allocated.
+    fn probe(_pdev: &pci::Device) -> Result {
+        Ok(())
+    }
+
+    /// `sriov_configure`: `sriov_numvfs` was written with `nr_virtfn`.
+    fn sriov_configure(dev: &Device<Self>, nr_virtfn: i32) -> Result<i32>;
+}
 
 /// `PCI_ANY_ID`.
 const ANY: u32 = !0;
 
-/// The ID table, `PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_ANY_ID, PCI_ANY_ID)`:
-/// matches every device, but only through `driver_override`, like vfio-pci.
+/// One entry of a `pci_driver`'s ID table (`struct pci_device_id`).
+#[derive(Clone, Copy)]
+#[repr(transparent)]
+pub(crate) struct DeviceId(bindings::pci_device_id);
+
+impl DeviceId {
+    /// `PCI_DRIVER_OVERRIDE_DEVICE_VFIO(vendor, device)`: matches the
+    /// device only through `driver_override`, and gives a module that
+    /// exports the table the modalias `vfio_pci:v...d...`.
+    pub(crate) const fn vfio_driver_override(vendor: u32, device: u32) -> Self {
+        Self(bindings::pci_device_id {
+            vendor,
+            device,
+            subvendor: ANY,
+            subdevice: ANY,
+            class: 0,
+            class_mask: 0,
+            driver_data: 0,
+            override_only: bindings::PCI_ID_F_VFIO_DRIVER_OVERRIDE,
+        })
+    }
+}
+
+/// A driver's `N` IDs with the zeroed entry that ends them, as
+/// `pci_driver.id_table` and modpost read a `pci_device_id` array.
 ///
-/// The drop-in build also exports it as `MODULE_DEVICE_TABLE(pci, ...)`
-/// does, so that modpost gives the module C vfio-pci's modalias,
-/// `vfio_pci:v*d*sv*sd*bc*sc*i*`; the default build does not claim it.
-#[cfg_attr(
-    CONFIG_VFIO_PCI_RS_DROP_IN,
-    export_name = concat!("__mod_device_table__", line!(), "__kmod_", crate::modname!(), "__pci__vfio_pci_rs_ids"),
-    used
-)]
-static IDS: [bindings::pci_device_id; 2] = [
-    bindings::pci_device_id {
-        vendor: ANY,
-        device: ANY,
-        subvendor: ANY,
-        subdevice: ANY,
-        class: 0,
-        class_mask: 0,
-        driver_data: 0,
-        override_only: bindings::PCI_ID_F_VFIO_DRIVER_OVERRIDE,
-    },
-    // The terminator.
-    pin_init::zeroed(),
-];
+/// A driver that wants the modaliases keeps it in a `static` exported as
+/// `MODULE_DEVICE_TABLE(pci, ...)` exports its C counterpart.
+#[repr(C)]
+pub(crate) struct IdArray<const N: usize> {
+    ids: [DeviceId; N],
+    // `repr(C)` and the same type: right after the last ID, no padding.
+    end: DeviceId,
+}
+
+impl<const N: usize> IdArray<N> {
+    /// The table of `ids`.
+    pub(crate) const fn new(ids: [DeviceId; N]) -> Self {
+        Self {
+            ids,
+            end: DeviceId(pin_init::zeroed()),
+        }
+    }
+
+    /// The table, for [`Driver::ID_TABLE`].
+    pub(crate) const fn table(&'static self) -> IdTable {
+        // INVARIANT: `self` is a `'static`, terminated `pci_device_id` array.
+        IdTable(core::ptr::from_ref(self).cast())
+    }
+}
+
+/// A driver's ID table, made by [`IdArray::table`].
+///
+/// # Invariants
+///
+/// The pointer is to a `'static` [`IdArray`]: `pci_device_id`s ended by a
+/// zeroed one.
+#[derive(Clone, Copy)]
+pub(crate) struct IdTable(*const bindings::pci_device_id);
+
+/// A dynamic ID, as `pci_add_dynid()` and a driver's `new_id` file take it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DynId {
+    /// Vendor ID, or `PCI_ANY_ID`.
+    pub(crate) vendor: u32,
+    /// Device ID, or `PCI_ANY_ID`.
+    pub(crate) device: u32,
+    /// Subsystem vendor ID, or `PCI_ANY_ID`.
+    pub(crate) subvendor: u32,
+    /// Subsystem device ID, or `PCI_ANY_ID`.
+    pub(crate) subdevice: u32,
+    /// Class code, the (class, subclass, prog-if) triplet, compared
+    /// under `class_mask`.
+    pub(crate) class: u32,
+    /// The bits of `class` that must match.
+    pub(crate) class_mask: u32,
+}
 
 /// A registered `pci_driver` for the variant driver `T`.
 ///
@@ -76,7 +148,7 @@ impl<T: Driver> Registration<T> {
         // SAFETY: `raw` is a zeroed `pci_driver` nobody else knows yet.
         unsafe {
             (*raw).name = T::NAME.as_char_ptr();
-            (*raw).id_table = IDS.as_ptr();
+            (*raw).id_table = T::ID_TABLE.0;
             (*raw).probe = Some(Self::probe_callback);
             (*raw).remove = Some(Self::remove_callback);
             (*raw).sriov_configure = Some(Self::sriov_configure_callback);
@@ -84,7 +156,8 @@ impl<T: Driver> Registration<T> {
             (*raw).driver_managed_dma = true;
         }
         // SAFETY: `raw` is a fully set up driver, pinned for as long as the
-        // registration lives, and unregistered in `drop`.
+        // registration lives, and unregistered in `drop`; its `id_table` is
+        // a `'static` table ended by a zeroed ID (`IdTable`'s invariant).
         to_result(unsafe {
             bindings::__pci_register_driver(raw, module.as_ptr(), modname.as_char_ptr())
         })?;
@@ -97,25 +170,17 @@ impl<T: Driver> Registration<T> {
 
     /// Adds a dynamic ID, like writing to `new_id` (the `ids=` parameter):
     /// `pci_add_dynid()` with no driver data.
-    pub(crate) fn add_dynid(
-        &self,
-        vendor: u32,
-        device: u32,
-        subvendor: u32,
-        subdevice: u32,
-        class: u32,
-        class_mask: u32,
-    ) -> Result {
+    pub(crate) fn add_dynid(&self, id: &DynId) -> Result {
         // SAFETY: By the type invariant the driver is registered.
         to_result(unsafe {
             bindings::pci_add_dynid(
                 self.drv.get(),
-                vendor,
-                device,
-                subvendor,
-                subdevice,
-                class,
-                class_mask,
+                id.vendor,
+                id.device,
+                id.subvendor,
+                id.subdevice,
+                id.class,
+                id.class_mask,
                 0,
             )
         })
