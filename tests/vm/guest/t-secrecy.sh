@@ -88,7 +88,9 @@ edu=$(find_dev 0x1234:0x11e8 | head -n1)
 # Trace every event while the tokens are in use, if the kernel can, but
 # for a few that record only numbers and task names: at their rate they
 # would push the rest out of the ring buffer before the scan, and make the
-# trace too long to read under emulation.  The buffer is not cleared
+# trace too long to read under emulation.  On the debug kernel lockdep's
+# lock and preemptirq events (lock names, caller addresses) alone overran
+# the 8 MiB a CPU by millions of events.  The buffer is not cleared
 # before the scan: older events are searched too.  It holds 8 MiB a CPU
 # for the run (the test kernel's 1.4 MiB overran by some 20000 events a
 # CPU, events the scan then never saw); the scan reads files of up to 32
@@ -112,7 +114,7 @@ if [ -e $tracing/events/enable ]; then
 		echo "$(basename "$(dirname "$st")") $(trace_losses "$st")"
 	done > /tmp/secrecy-trace.before
 	echo 1 > $tracing/events/enable
-	for s in sched timer irq irq_vectors ipi rcu workqueue kmem percpu power msr \
+	for s in sched timer irq irq_vectors ipi rcu workqueue kmem percpu power msr lock preemptirq \
 		 tlb x86_fpu csd; do
 		[ -e $tracing/events/$s/enable ] && echo 0 > $tracing/events/$s/enable
 	done
