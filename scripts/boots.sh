@@ -49,9 +49,10 @@ classes_line() {
 }
 
 vm_boot() {
-	local t=$1 p f n tl r
+	local t=$1 n tl r
 	scripts/vm-boot ${allow_kernel:+--kernel "$allow_kernel"} "$t" "$2" "${@:3}"
-	if ! read -r _ _ p f n tl _ r 2> /dev/null < "out/$t-verdict"; then
+	# The first line's counts by class are on its second (count_verdict).
+	if ! read -r _ _ _ _ n tl _ r 2> /dev/null < "out/$t-verdict"; then
 		note "FAIL vm $t: scripts/collect gave no verdict (out/$t-collect.txt)"
 		count 0 1
 		return

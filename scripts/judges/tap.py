@@ -89,6 +89,7 @@ def parse(lines):
     """Judge a suite's TAP lines (an iterable of str); returns a Suite."""
     s = Suite()
     plans = 0
+    closed = False      # a plan came after cases: it closes the suite
     for line in lines:
         line = line.rstrip('\n')
         if line.startswith('Bail out!'):
@@ -104,15 +105,12 @@ def parse(lines):
             s.plan = int(p.group(1))
             if p.group(2) is not None and re.match(r'\s*skip', p.group(2), re.IGNORECASE):
                 s.plan_skip = p.group(2)
-            if s.cases:
-                s.plan_at = 'end'
-            else:
-                s.plan_at = 'start'
+            closed = bool(s.cases)
             continue
         c = _case(line)
         if c is None:
             continue  # not TAP: a diagnostic or a log line
-        if s.plan is not None and getattr(s, 'plan_at', '') == 'end':
+        if closed:
             s.errors.append(f'a case after the closing plan: "{line}"')
         expected = len(s.cases) + 1
         if c.num is None:
@@ -121,10 +119,8 @@ def parse(lines):
             seen = any(x.num == c.num for x in s.cases)
             s.errors.append(f'case {c.num} ' + ('again' if seen else f'out of order (expected {expected})')
                             + f': "{line}"')
-        if s.plan is not None and c.num is not None and c.num > s.plan:
-            s.errors.append(f'case {c.num} above the plan 1..{s.plan}')
         s.cases.append(c)
-    if s.plan is not None and getattr(s, 'plan_at', '') == 'end':
+    if s.plan is not None:
         for c in s.cases:
             if c.num is not None and c.num > s.plan:
                 s.errors.append(f'case {c.num} above the plan 1..{s.plan}')
