@@ -3,21 +3,16 @@
  * bindgen input for vfio-pci-rs and the prototypes of its C shim.
  *
  * The shim (src/vfio/shim.c) only wraps static inlines and macros that
- * bindgen cannot see; it holds the states of the refusal line's rate limits,
- * as the macro pci_info_ratelimited() would at each call site.
+ * bindgen cannot see, and holds no state.
  */
 #ifndef VFIO_PCI_RS_H
 #define VFIO_PCI_RS_H
 
 #include <linux/moduleparam.h>
 #include <linux/pci.h>
-#include <linux/ratelimit.h>
 #include <linux/uuid.h>
 #include <linux/vfio.h>
 #include <linux/vfio_pci_core.h>
-
-/* The rate-limited log lines of the driver: one state per call site. */
-enum { VFIO_PCI_RS_REFUSAL_SITES = 16 };
 
 void vfio_pci_rs_put_device(struct vfio_device *vdev);
 struct pci_dev *vfio_pci_rs_pdev(const struct vfio_device *vdev);
@@ -28,7 +23,5 @@ int vfio_pci_rs_check_feature(u32 flags, size_t argsz, u32 supported_ops,
 void vfio_pci_rs_latch_params(struct vfio_pci_core_device *vdev, bool nointxmask,
 			      bool disable_vga, bool disable_idle_d3);
 void vfio_pci_rs_set_pci_ops(struct vfio_pci_core_device *vdev);
-void vfio_pci_rs_info_ratelimited(const struct pci_dev *pdev, unsigned int site,
-				  const char *msg);
 
 #endif /* VFIO_PCI_RS_H */

@@ -40,8 +40,9 @@ use token::{
 };
 use vfio::param::module_params;
 use vfio::{
-    device::{Device, LatchedParams, LogSite, Operations, Sriov, SriovPf},
+    device::{Device, LatchedParams, Operations, Sriov, SriovPf},
     pci::{DeviceId, Driver, DynId, IdArray, IdTable, Registration},
+    ratelimit::RateLimit,
     uuid::{random_uuid, UuidBytes},
 };
 
@@ -250,19 +251,25 @@ enum Refusal {
 }
 
 impl Refusal {
-    /// The rate-limit state of this reason.
-    const fn site(self) -> LogSite {
-        // Each index in a `const` block: one out of range fails to compile.
+    /// The rate limit of this reason: a `static` per arm, as C's
+    /// `pci_info_ratelimited()` has one per call site.
+    fn ratelimit(self) -> &'static RateLimit {
+        macro_rules! site {
+            ($reason:path) => {{
+                static RS: RateLimit = RateLimit::new(stringify!($reason));
+                &RS
+            }};
+        }
         match self {
-            Refusal::Match(MatchError::TruncatedToken) => const { LogSite::new(0) },
-            Refusal::Match(MatchError::MalformedToken) => const { LogSite::new(1) },
-            Refusal::Match(MatchError::TrailingGarbage) => const { LogSite::new(2) },
-            Refusal::Match(MatchError::UnknownOption) => const { LogSite::new(3) },
-            Refusal::Match(MatchError::DuplicateToken) => const { LogSite::new(4) },
-            Refusal::Deny(Deny::Required) => const { LogSite::new(5) },
-            Refusal::Deny(Deny::Incorrect) => const { LogSite::new(6) },
-            Refusal::Deny(Deny::UnexpectedPfNotOwned) => const { LogSite::new(7) },
-            Refusal::Deny(Deny::UnexpectedNotSriov) => const { LogSite::new(8) },
+            Refusal::Match(MatchError::TruncatedToken) => site!(MatchError::TruncatedToken),
+            Refusal::Match(MatchError::MalformedToken) => site!(MatchError::MalformedToken),
+            Refusal::Match(MatchError::TrailingGarbage) => site!(MatchError::TrailingGarbage),
+            Refusal::Match(MatchError::UnknownOption) => site!(MatchError::UnknownOption),
+            Refusal::Match(MatchError::DuplicateToken) => site!(MatchError::DuplicateToken),
+            Refusal::Deny(Deny::Required) => site!(Deny::Required),
+            Refusal::Deny(Deny::Incorrect) => site!(Deny::Incorrect),
+            Refusal::Deny(Deny::UnexpectedPfNotOwned) => site!(Deny::UnexpectedPfNotOwned),
+            Refusal::Deny(Deny::UnexpectedNotSriov) => site!(Deny::UnexpectedNotSriov),
         }
     }
 
@@ -273,7 +280,7 @@ impl Refusal {
             Refusal::Match(e) => (e.reason(), e.errno()),
             Refusal::Deny(d) => (d.reason(), d.errno()),
         };
-        dev.info_ratelimited(self.site(), reason);
+        dev.info_ratelimited(self.ratelimit(), reason);
         errno.into()
     }
 }

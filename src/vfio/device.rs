@@ -22,7 +22,7 @@ use kernel::{
     uaccess::{UserPtr, UserSlice},
 };
 
-use super::{bindings, uuid::UuidBytes};
+use super::{bindings, ratelimit::RateLimit, uuid::UuidBytes};
 
 /// What a PCI device is to SR-IOV, as vfio-pci-core tells them apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -259,15 +259,22 @@ impl<T: Operations> Device<T> {
         SriovPf::Ours(unsafe { Self::from_vfio(pf.cast()) })
     }
 
-    /// Logs `msg` on the device at info level, rate limited with the state
-    /// of `site`, as `pci_info_ratelimited()` does with its call site's.
-    pub(crate) fn info_ratelimited(&self, site: LogSite, msg: &CStr) {
-        // SAFETY: `raw_pdev` is valid for as long as `self` (it holds a
-        // reference on it); `msg` is NUL-terminated; `site` is below the
-        // number of states in the shim (`LogSite`'s type invariant).
-        unsafe {
-            bindings::vfio_pci_rs_info_ratelimited(self.raw_pdev(), site.0, msg.as_char_ptr())
-        };
+    /// Logs `msg` on the device at info level if `rs` allows it, as
+    /// `pci_info_ratelimited()` does with its call site's state, and the
+    /// lines `rs` held back before, when it says so.
+    pub(crate) fn info_ratelimited(&self, rs: &RateLimit, msg: &CStr) {
+        let window = rs.check();
+        if window.suppressed > 0 {
+            dev_warn!(
+                self.pdev().as_ref(),
+                "{}: {} callbacks suppressed\n",
+                rs.name(),
+                window.suppressed
+            );
+        }
+        if window.print {
+            dev_info!(self.pdev().as_ref(), "{}\n", msg);
+        }
     }
 
     /// Turns on the device for userspace (`vfio_pci_core_enable`).
@@ -588,24 +595,4 @@ pub(crate) fn kernel_check_feature(flags: u32, argsz: usize) -> Result<bool> {
         )
     };
     to_result(ret).map(|()| ret == 1)
-}
-
-/// A call site of a rate-limited log line: the index of its own
-/// `ratelimit_state` in the shim, as `pci_info_ratelimited()` has one per
-/// call site in C, so that a flood of one line cannot hide another.
-///
-/// # Invariants
-///
-/// The index is below `VFIO_PCI_RS_REFUSAL_SITES`.
-#[derive(Clone, Copy)]
-pub(crate) struct LogSite(u32);
-
-impl LogSite {
-    /// Site `index`.  Call it in a `const` block (`const {
-    /// LogSite::new(3) }`), where an index out of range fails to compile.
-    pub(crate) const fn new(index: u32) -> Self {
-        assert!(index < bindings::VFIO_PCI_RS_REFUSAL_SITES);
-        // INVARIANT: Checked just above.
-        Self(index)
-    }
 }

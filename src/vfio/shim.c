@@ -10,11 +10,10 @@
  * - the VF's PF link, the latched module parameters and the PCI device
  *   ops: a field and bitfields of struct vfio_pci_core_device, opaque to
  *   Rust too; the ops table is vfio-pci's const vfio_pci_device_ops;
- * - vfio_check_feature(), a static inline (for KUnit only);
- * - pci_info_ratelimited(), a macro that keeps a static ratelimit_state
- *   per call site, initialised by RATELIMIT_STATE_INIT(): the states of
- *   the Rust call sites are here, indexed by a site number that the Rust
- *   side checks at compile time.
+ * - vfio_check_feature(), a static inline (for KUnit only).
+ *
+ * The shim keeps no state: the refusal lines' rate limits are Rust statics
+ * (src/vfio/ratelimit.rs).
  */
 #include "vfio_pci_rs.h"
 
@@ -63,23 +62,4 @@ static const struct vfio_pci_device_ops vfio_pci_rs_dev_ops = {
 void vfio_pci_rs_set_pci_ops(struct vfio_pci_core_device *vdev)
 {
 	vdev->pci_ops = &vfio_pci_rs_dev_ops;
-}
-
-/*
- * pci_info_ratelimited(), whose state is per call site, with the states of
- * the Rust call sites here: site < VFIO_PCI_RS_REFUSAL_SITES, checked at
- * compile time on the Rust side.
- */
-static struct ratelimit_state vfio_pci_rs_refusal_rs[VFIO_PCI_RS_REFUSAL_SITES] = {
-	[0 ... VFIO_PCI_RS_REFUSAL_SITES - 1] =
-		RATELIMIT_STATE_INIT(vfio_pci_rs_refusal_rs,
-				     DEFAULT_RATELIMIT_INTERVAL,
-				     DEFAULT_RATELIMIT_BURST),
-};
-
-void vfio_pci_rs_info_ratelimited(const struct pci_dev *pdev, unsigned int site,
-				  const char *msg)
-{
-	if (__ratelimit(&vfio_pci_rs_refusal_rs[site]))
-		pci_info(pdev, "%s\n", msg);
 }
