@@ -22,6 +22,7 @@ int vfio_pci_rs_check_feature(u32 flags, size_t argsz, u32 supported_ops,
 			      size_t minsz);
 void vfio_pci_rs_latch_params(struct vfio_pci_core_device *vdev, bool nointxmask,
 			      bool disable_vga, bool disable_idle_d3);
-void vfio_pci_rs_set_pci_ops(struct vfio_pci_core_device *vdev);
+void vfio_pci_rs_set_pci_ops(struct vfio_pci_core_device *vdev,
+			     const struct vfio_pci_device_ops *ops);
 
 #endif /* VFIO_PCI_RS_H */

@@ -140,6 +140,13 @@ unsafe impl<T: Driver> Send for Registration<T> {}
 // from several threads are serialised by the PCI core.
 unsafe impl<T: Driver> Sync for Registration<T> {}
 
+/// vfio-pci's `vfio_pci_dev_ops`: BARs exported as dma-bufs by
+/// vfio-pci-core's own function.
+#[cfg(CONFIG_VFIO_PCI_DMABUF)]
+const PCI_OPS: bindings::vfio_pci_device_ops = bindings::vfio_pci_device_ops {
+    get_dmabuf_phys: Some(bindings::vfio_pci_core_get_dmabuf_phys),
+};
+
 impl<T: Driver> Registration<T> {
     /// Registers the driver; the PCI core probes matching devices at once.
     pub(crate) fn new(module: &'static ThisModule, modname: &'static CStr) -> Result<Self> {
@@ -205,8 +212,15 @@ impl<T: Driver> Registration<T> {
         T::probe(unsafe { pci_device(pdev) }?)?;
         // SAFETY: `pdev` is being probed by `T`'s driver.
         let core = unsafe { Device::<T>::alloc(pdev) }?.as_ptr();
-        // SAFETY: `core` is initialised and not yet registered.
-        unsafe { bindings::vfio_pci_rs_set_pci_ops(core) };
+        // vfio-pci's PCI device ops: dma-buf export of the BARs, the one
+        // user of the ops, built only with `CONFIG_VFIO_PCI_DMABUF`.
+        #[cfg(CONFIG_VFIO_PCI_DMABUF)]
+        // SAFETY: `core` is initialised and not yet registered, so nothing
+        // reads its `pci_ops` yet; `&PCI_OPS` is a promoted constant, a
+        // static of this module, which outlives every device it binds.
+        unsafe {
+            bindings::vfio_pci_rs_set_pci_ops(core, &PCI_OPS)
+        };
         // vfio-pci-core's runtime PM, AER and VGA paths read the drvdata,
         // which must be the core device before it registers.  Nothing else
         // reads it as ours: a VF reaches its PF through the core's link,

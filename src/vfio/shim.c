@@ -8,12 +8,12 @@
  * - to_pci_dev(), a macro (container_of()), of the ->dev of a struct
  *   vfio_device, which bindgen leaves opaque;
  * - the VF's PF link, the latched module parameters and the PCI device
- *   ops: a field and bitfields of struct vfio_pci_core_device, opaque to
- *   Rust too; the ops table is vfio-pci's const vfio_pci_device_ops;
+ *   ops: fields and bitfields of struct vfio_pci_core_device, opaque to
+ *   Rust too (the ops table itself is the Rust abstraction's, vfio::pci);
  * - vfio_check_feature(), a static inline (for KUnit only).
  *
- * The shim keeps no state: the refusal lines' rate limits are Rust statics
- * (src/vfio/ratelimit.rs).
+ * No state here: the rate limits of log lines are Rust statics
+ * (vfio::ratelimit).  Nothing here refers to vfio-pci-core's module.
  */
 #include "vfio_pci_rs.h"
 
@@ -54,12 +54,9 @@ void vfio_pci_rs_latch_params(struct vfio_pci_core_device *vdev, bool nointxmask
 #endif
 }
 
-/* The same PCI device ops as vfio-pci: dma-buf export of BARs. */
-static const struct vfio_pci_device_ops vfio_pci_rs_dev_ops = {
-	.get_dmabuf_phys = vfio_pci_core_get_dmabuf_phys,
-};
-
-void vfio_pci_rs_set_pci_ops(struct vfio_pci_core_device *vdev)
+/* A field of the (opaque to Rust) core device: the PCI device ops. */
+void vfio_pci_rs_set_pci_ops(struct vfio_pci_core_device *vdev,
+			     const struct vfio_pci_device_ops *ops)
 {
-	vdev->pci_ops = &vfio_pci_rs_dev_ops;
+	vdev->pci_ops = ops;
 }
