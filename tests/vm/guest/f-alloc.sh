@@ -314,8 +314,23 @@ check_pf_probe() {
 	*) bad="$bad; nth $nth: PF bound to $d" ;;
 	esac
 }
+# The driver's init-failure path (its data built, then
+# vfio_pci_core_init_dev() failing, the data dropped) runs only when that
+# call fails, which it can only through pcim_p2pdma_init()'s allocations
+# (CONFIG_PCI_P2PDMA).  A kretprobe counts the failed calls during the
+# sweep: the path must have run.
+tracing=/sys/kernel/tracing
+[ -e $tracing/kprobe_events ] || mount -t tracefs tracefs $tracing
+echo 'r:f_alloc_init vfio_pci_core_init_dev ret=$retval:s32' > $tracing/kprobe_events
+echo > $tracing/trace
+echo 1 > $tracing/events/kprobes/f_alloc_init/enable
 sweep "PF probe" "ENOMEM" pf_unbound check_pf_probe \
 	write /sys/bus/pci/drivers_probe "$pf"
+echo 0 > $tracing/events/kprobes/f_alloc_init/enable
+init_failed=$(grep -c 'f_alloc_init:.* ret=-12$' $tracing/trace)
+echo > $tracing/kprobe_events
+check "PF probe: the driver's init-failure path ran ($init_failed failed vfio_pci_core_init_dev())" \
+	[ "$init_failed" -gt 0 ]
 
 # --- sriov_numvfs, and with it the VFs' probe ----------------------------
 pf_novfs() {
