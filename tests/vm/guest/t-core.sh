@@ -55,4 +55,4 @@ check "a PASID attachment: as C vfio-pci ($ours)" [ "$ours" = "$c" ]
 
 unbind "$pf"
 unbind "$pfc"
-tap_end
+[ "$fails" = 0 ]
