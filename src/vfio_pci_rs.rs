@@ -38,7 +38,7 @@ use token::{
     PfToken,
     Uuid, //
 };
-use vfio::param::module_params;
+use vfio::param::{module_params, warn_invalid_id};
 use vfio::{
     device::{Device, LatchedParams, Operations, Sriov, SriovPf},
     pci::{DeviceId, Driver, DynId, IdArray, IdTable, Registration},
@@ -454,7 +454,7 @@ impl VfioPciRs {
         let mut warned = false;
         for (entry, id) in ids::entries(ids.get().to_bytes()) {
             let Some(id) = id else {
-                pr_warn!("invalid id string \"{}\"\n", BStr::from_bytes(entry));
+                warn_invalid_id(c_str!(modname!()), entry);
                 continue;
             };
             if id.truncated && !warned {
