@@ -38,7 +38,7 @@ use token::{
     PfToken,
     Uuid, //
 };
-use vfio::param::module_params;
+use vfio::param::{module_params, warn_invalid_id};
 use vfio::{
     device::{Device, LatchedParams, Operations, Sriov, SriovPf},
     pci::{DeviceId, Driver, DynId, IdArray, IdTable, Registration},
@@ -246,8 +246,13 @@ impl From<Errno> for Error {
 enum Refusal {
     /// Stage A: the device string.
     Match(MatchError),
-    /// Stage C: the token decision.
+    /// Stage C: the token decision, on a VF or a device that is neither
+    /// PF nor VF.
     Deny(Deny),
+    /// Stage C on a PF (C6, C7): C logs a PF's "required" and "incorrect"
+    /// from call sites of their own, apart from a VF's, so a flood of a
+    /// VF's refusals does not hide its PF's.
+    PfDeny(Deny),
 }
 
 impl Refusal {
@@ -270,6 +275,11 @@ impl Refusal {
             Refusal::Deny(Deny::Incorrect) => site!(Deny::Incorrect),
             Refusal::Deny(Deny::UnexpectedPfNotOwned) => site!(Deny::UnexpectedPfNotOwned),
             Refusal::Deny(Deny::UnexpectedNotSriov) => site!(Deny::UnexpectedNotSriov),
+            Refusal::PfDeny(Deny::Required) => site!(PfDeny::Required),
+            Refusal::PfDeny(Deny::Incorrect) => site!(PfDeny::Incorrect),
+            // `decide()` refuses a PF only for a missing or wrong token; the
+            // other reasons are a VF's or a plain device's.
+            Refusal::PfDeny(d) => Refusal::Deny(d).ratelimit(),
         }
     }
 
@@ -278,7 +288,7 @@ impl Refusal {
     fn log(self, dev: &Device<VfioPciRsDriver>) -> Error {
         let (reason, errno) = match self {
             Refusal::Match(e) => (e.reason(), e.errno()),
-            Refusal::Deny(d) => (d.reason(), d.errno()),
+            Refusal::Deny(d) | Refusal::PfDeny(d) => (d.reason(), d.errno()),
         };
         dev.info_ratelimited(self.ratelimit(), reason);
         errno.into()
@@ -340,7 +350,10 @@ impl VfioPciRsDriver {
             },
             Role::Plain => decide(Opener::Plain, token),
         };
-        decision.map_err(|deny| Refusal::Deny(deny).log(dev))
+        decision.map_err(|deny| match data.role {
+            Role::Pf => Refusal::PfDeny(deny).log(dev),
+            Role::Vf | Role::Plain => Refusal::Deny(deny).log(dev),
+        })
     }
 }
 
@@ -441,7 +454,7 @@ impl VfioPciRs {
         let mut warned = false;
         for (entry, id) in ids::entries(ids.get().to_bytes()) {
             let Some(id) = id else {
-                pr_warn!("invalid id string \"{}\"\n", BStr::from_bytes(entry));
+                warn_invalid_id(c_str!(modname!()), entry);
                 continue;
             };
             if id.truncated && !warned {

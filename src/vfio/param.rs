@@ -10,7 +10,11 @@
 //!
 //! C header: [`include/linux/moduleparam.h`](srctree/include/linux/moduleparam.h)
 
-use kernel::{ffi::c_void, prelude::*, types::Opaque};
+use kernel::{
+    ffi::{c_int, c_void},
+    prelude::*,
+    types::Opaque,
+};
 
 use super::bindings;
 
@@ -139,6 +143,29 @@ pub(crate) fn kernel_sscanf_id(entry: &CStr) -> Option<[u32; 6]> {
         )
     };
     (fields >= 2).then_some([vendor, device, subvendor, subdevice, class, class_mask])
+}
+
+/// Logs C vfio-pci's `pr_warn("invalid id string \"%s\"\n", id)` line for
+/// the `ids=` entry `entry`, prefixed with `module`'s name as `pr_warn!`
+/// prefixes it, with the entry's bytes as they are, as C's `%s` prints them:
+/// the kernel crate's formatting escapes every byte that is not printable
+/// ASCII (`BStr`), so an entry with a `\v` or 0xA0 in it would be logged
+/// differently from C's line.
+pub(crate) fn warn_invalid_id(module: &CStr, entry: &[u8]) {
+    // `ids=` is at most 1024 bytes: the length always fits.
+    let len = c_int::try_from(entry.len()).unwrap_or(c_int::MAX);
+    // SAFETY: The format is a NUL-terminated string whose conversions take,
+    // in order, a NUL-terminated string (`module`), an `int` and a pointer to
+    // at least that many bytes (`%.*s` reads no further than `len` bytes of
+    // `entry`, which needs no NUL), all live for the call.
+    unsafe {
+        bindings::_printk(
+            c"\x014%s: invalid id string \"%.*s\"\n".as_char_ptr(),
+            module.as_char_ptr(),
+            len,
+            entry.as_ptr(),
+        )
+    };
 }
 
 #[doc(hidden)]

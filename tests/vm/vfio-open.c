@@ -32,6 +32,14 @@
  * --feature-fault
  *               VFIO_DEVICE_FEATURE SET PCI_VF_TOKEN whose payload lies
  *               in an unmapped page
+ * --intx        after opening, INTx as a userspace driver drives it: an
+ *               eventfd as its trigger (VFIO_DEVICE_SET_IRQS), then
+ *               ACTION_MASK, then ACTION_UNMASK, and after each the
+ *               Interrupt Disable bit (0x400) of the device's own PCI
+ *               command register, read from its sysfs config file (not
+ *               through vfio, which shows a virtual one); prints
+ *               "intx: trigger ok mask ok disintx 1 unmask ok disintx 0"
+ *               or the errno of the step that failed
  *
  * Prints "open BDF: ok" or "open BDF: EACCES (Permission denied)" and exits
  * 0 on success, 1 when the open is refused, 2 on a setup error.
@@ -43,6 +51,7 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -227,6 +236,71 @@ static int faulting_feature(int fd)
 	return ioctl(fd, VFIO_DEVICE_FEATURE, hdr) ? -errno : 0;
 }
 
+/* The Interrupt Disable bit of @bdf's own PCI command register: 0, 1, -1. */
+static int disintx(const char *bdf)
+{
+	char path[128];
+	unsigned short cmd;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = pread(fd, &cmd, sizeof(cmd), 4);	/* PCI_COMMAND, little endian */
+	close(fd);
+	return n == sizeof(cmd) ? !!(cmd & 0x400) : -1;
+}
+
+/* One VFIO_DEVICE_SET_IRQS on INTx: ACTION with eventfd @efd or no data. */
+static const char *intx_irqs(int fd, unsigned int action, int efd)
+{
+	struct {
+		struct vfio_irq_set set;
+		int efd;
+	} s = {
+		.set.argsz = sizeof(s.set) + (efd >= 0 ? sizeof(int) : 0),
+		.set.flags = action | (efd >= 0 ? VFIO_IRQ_SET_DATA_EVENTFD :
+					VFIO_IRQ_SET_DATA_NONE),
+		.set.index = VFIO_PCI_INTX_IRQ_INDEX,
+		.set.count = 1,
+		.efd = efd,
+	};
+
+	return ioctl(fd, VFIO_DEVICE_SET_IRQS, &s) ? errname(errno) : "ok";
+}
+
+static int intx(int fd, const char *bdf)
+{
+	struct {
+		struct vfio_irq_set set;
+	} off = {
+		.set.argsz = sizeof(off.set),
+		.set.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
+		.set.index = VFIO_PCI_INTX_IRQ_INDEX,
+	};
+	const char *t, *m, *u;
+	int efd = eventfd(0, 0), masked, unmasked;
+
+	if (efd < 0)
+		die("eventfd");
+	t = intx_irqs(fd, VFIO_IRQ_SET_ACTION_TRIGGER, efd);
+	if (strcmp(t, "ok")) {
+		printf("intx: trigger %s\n", t);
+		return 1;
+	}
+	m = intx_irqs(fd, VFIO_IRQ_SET_ACTION_MASK, -1);
+	masked = disintx(bdf);
+	u = intx_irqs(fd, VFIO_IRQ_SET_ACTION_UNMASK, -1);
+	unmasked = disintx(bdf);
+	printf("intx: trigger ok mask %s disintx %d unmask %s disintx %d\n",
+	       m, masked, u, unmasked);
+	/* count 0: the trigger off again, before the device closes. */
+	ioctl(fd, VFIO_DEVICE_SET_IRQS, &off);
+	close(efd);
+	return strcmp(m, "ok") || strcmp(u, "ok");
+}
+
 static void print_regions(int fd)
 {
 	static const char *const names[] = {
@@ -267,10 +341,11 @@ int main(int argc, char **argv)
 		{ "feature", required_argument, NULL, 'f' },
 		{ "feature-fault", no_argument, NULL, 'F' },
 		{ "no-container", no_argument, NULL, 'N' },
+		{ "intx", no_argument, NULL, 'I' },
 		{ 0 },
 	};
 	const char *token = NULL, *new_token = NULL, *feature = NULL, *bdf;
-	int cdev = 0, regions = 0, hold = 0, twice = 0, fault = 0, opt, fd, fd2 = -1, ret;
+	int cdev = 0, regions = 0, hold = 0, twice = 0, fault = 0, irq = 0, opt, fd, fd2 = -1, ret;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
@@ -284,6 +359,7 @@ int main(int argc, char **argv)
 		case 'f': feature = optarg; break;
 		case 'F': fault = 1; break;
 		case 'N': no_container = 1; break;
+		case 'I': irq = 1; break;
 		default: return 2;
 		}
 	}
@@ -319,6 +395,8 @@ int main(int argc, char **argv)
 	}
 	if (regions)
 		print_regions(fd);
+	if (irq && intx(fd, bdf))
+		return 1;
 	if (new_token) {
 		ret = set_token(fd, new_token);
 		printf("set token on %s: %s\n", bdf, ret ? errname(-ret) : "ok");
