@@ -40,6 +40,13 @@
 #                   beside C vfio-pci and on the drop-in; trixie-backports-7.3
 #                   only unless DISTRO_KERNEL names another
 #   make check-dkms DKMS and make install of it, in make distro's build root
+#   make deb        the Debian package vfio-pci-rs-dkms in out/deb/, built
+#                   with dpkg-buildpackage in the Debian 13 build root and
+#                   checked with lintian
+#   make check-deb  apt install of that package in a Debian 13 root with
+#                   trixie-backports' 7.3 kernel, DKMS's build, remove, purge
+#   make check-host the same root configured (modprobe.d, a unit making the
+#                   VFs) and booted twice with systemd under QEMU; not in CI
 #   make patches    the in-tree patch series in out/patches/ (against Debian's
 #                   linux-source-7.3), checked with git am, checkpatch.pl
 #                   --strict and rustfmt (Documentation/vfio-pci-rs-intree.rst)
@@ -171,6 +178,21 @@ check-distro-smoke: setup
 check-dkms: setup
 	scripts/test-dkms
 
+# The Debian package vfio-pci-rs-dkms (debian/), built in the Debian 13
+# build root: out/deb/.
+deb: setup
+	scripts/deb
+
+# The package installed, checked, removed and purged in a Debian 13 system
+# root with trixie-backports' 7.3 kernel (Documentation/vfio-pci-rs-host.rst).
+check-deb: setup
+	scripts/test-deb
+
+# That root, configured as the administrator's recipe says, booted twice
+# under QEMU with systemd; not part of make check or CI (the cold cost).
+check-host: setup
+	scripts/check-host
+
 # KDIR must be a tree with Rust metadata for the target kernel: the test
 # kernel, out of make distro (/var/cache/vfio-pci-rs/distro/<release>/build)
 # or out of scripts/dkms-prepare.  INSTALL_MOD_PATH installs under a root.
@@ -184,4 +206,4 @@ uninstall:
 	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)/updates/$(KO)
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KRELEASE)
 
-.PHONY: distro check-distro check-distro-smoke check-dkms install uninstall
+.PHONY: distro check-distro check-distro-smoke check-dkms deb check-deb check-host install uninstall
