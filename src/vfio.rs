@@ -14,6 +14,8 @@
 //! - [`pci`]: the [`pci::Driver`] trait and the driver's own `pci_driver`
 //!   built from it (drvdata stays the core device).
 //! - [`param`]: module parameters that behave like C `module_param()`.
+//! - [`trace`]: the driver's trace events (`include/vfio_pci_rs_trace.h`),
+//!   typed.
 //! - [`uuid`]: UUIDs as the UAPI carries them, and the kernel's generator.
 //! - [`bindings`]: the vfio declarations, generated at build time.
 //!
@@ -24,4 +26,5 @@ pub(crate) mod bindings;
 pub(crate) mod device;
 pub(crate) mod param;
 pub(crate) mod pci;
+pub(crate) mod trace;
 pub(crate) mod uuid;
