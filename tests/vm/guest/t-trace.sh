@@ -164,10 +164,10 @@ BADSTR="$vf vf_token=52ac9bff+3a88-4fbd-901a-0d767c3b6c97"
 echo > $tracing/trace
 vfio-bench open 300 "$vf" "$BADSTR" EINVAL > /tmp/trace-op.out 2>&1
 st=$?
-n=$(events | grep -c "^$(open_ev "$vf" "$pf" vf group none deny malformed-token -22)\$")
+nref=$(events | grep -c "^$(open_ev "$vf" "$pf" vf group none deny malformed-token -22)\$")
 all=$(events | wc -l)
-check "3 300 refusals (vfio-bench exit $st): 300 events, each the refusal ($n of $all)" \
-	[ "$st" = 0 -a "$n" = 300 -a "$all" = 300 ]
+check "3 300 refusals (vfio-bench exit $st): 300 events, each the refusal ($nref of $all)" \
+	[ "$st" = 0 -a "$nref" = 300 -a "$all" = 300 ]
 
 echo "# sriov_configure refused, and disabled"
 echo 0 > "$PARAMS/enable_sriov"
