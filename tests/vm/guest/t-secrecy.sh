@@ -134,7 +134,6 @@ set_numvfs "$pf2" 1
 vf=$(vfs_of "$pf" | sed -n 1p)
 vfb=$(vfs_of "$pf2" | sed -n 1p)
 
-[ $have_tracefs = 0 ] || echo "t-secrecy[$$]: the uses start" > $tracing/trace_marker
 echo "# Setting the tokens: PF open with a token (group, cdev), feature SET"
 op ok --token "$SA" "$pf"
 op ok --cdev --token "$SB" "$pf2"
@@ -186,27 +185,6 @@ op ok --token "$SA" "$pf"
 op ok --cdev --token "$SA" "$pf"
 release "the VF user held the VF all along" $holder
 check "the $ops uses of the tokens ended as meant ($bad_ops did not)" [ "$bad_ops" = 0 ]
-# Our own events are in the buffer the scan searches, every one of them:
-# one open decision a use (but the two that name no device, ENODEV) and
-# the hold, and the five token sets (C10 on the group path, the cdev path
-# and amid spaces, two feature SETs).  The scan reads their format files
-# too, with the rest of tracefs.
-our_events() {
-	awk -v m="t-secrecy\\[$$\\]: the uses start" -v e=" vfio_pci_rs_$1: " \
-		'$0 ~ m { n = 0; on = 1 } on && index($0, e) { n++ } END { print n + 0 }' $tracing/trace
-}
-if [ $have_tracefs = 1 ]; then
-	opens=$(our_events open) sets=$(our_events token_set)
-	check "the trace holds an open event for each use ($opens of $((ops - 1))) and the 5 token sets ($sets)" \
-		[ "$opens" = $((ops - 1)) -a "$sets" = 5 ]
-	check "the format of each vfio_pci_rs event is there to scan" \
-		sh -c 'for e in open token_set vf_users sriov_configure sriov_configure_done; do
-			grep -q "^print fmt:" '$tracing'/events/vfio_pci_rs/vfio_pci_rs_$e/format || exit 1
-		done'
-else
-	not_ok "the trace holds our events (no tracefs)"
-	not_ok "the format of each vfio_pci_rs event is there to scan (no tracefs)"
-fi
 
 echo "# Canaries in every place searched"
 canary_dir=/tmp/secrecy-canary
