@@ -421,10 +421,14 @@ impl Operations for VfioPciRsDriver {
             Err(e) => {
                 let refusal = Refusal::Match(e);
                 let err = refusal.log(dev);
-                let role = Self::trace_role(dev);
-                let reason = Some(refusal.keyword());
-                // No well-formed token came with the open: `token` is false.
-                trace::open(dev.pdev(), role, TracePath::Group, false, reason, Err(err));
+                // The role is looked up only for an enabled event.
+                if trace::open_enabled() {
+                    let role = Self::trace_role(dev);
+                    let reason = Some(refusal.keyword());
+                    // No well-formed token came with the open: `token` is
+                    // false.
+                    trace::open(dev.pdev(), role, TracePath::Group, false, reason, Err(err));
+                }
                 Err(err)
             }
         }

@@ -105,6 +105,29 @@ declare_trace! {
     );
 }
 
+/// Whether the open decision event is enabled: for a caller whose
+/// arguments cost something to compute, to compute them only then.
+#[inline(always)]
+pub(crate) fn open_enabled() -> bool {
+    #[cfg(CONFIG_TRACEPOINTS)]
+    {
+        // SAFETY: `__tracepoint_vfio_pci_rs_open` is the `struct tracepoint`
+        // that `src/vfio/trace.c` defines, a static of this module; reading
+        // its static key has no precondition.
+        unsafe {
+            kernel::jump_label::static_branch_unlikely!(
+                bindings::__tracepoint_vfio_pci_rs_open,
+                bindings::tracepoint,
+                key
+            )
+        }
+    }
+    #[cfg(not(CONFIG_TRACEPOINTS))]
+    {
+        false
+    }
+}
+
 /// The C `struct pci_dev` of `pdev`, valid for as long as `pdev` is.
 fn raw(pdev: &pci::Device) -> *const bindings::pci_dev {
     // `pci::Device` is a transparent wrapper of the C struct.
