@@ -30,7 +30,9 @@ pub(crate) mod uuid;
 pub(crate) use self::{
     decision::{
         decide,
+        decide_open,
         token_required,
+        Allowed,
         Deny,
         Errno,
         Opener,

@@ -16,6 +16,8 @@
 //! - [`param`]: module parameters that behave like C `module_param()`.
 //! - [`ratelimit`]: a call site's rate limit, as `pci_info_ratelimited()`
 //!   keeps one.
+//! - [`trace`]: the driver's trace events (`include/vfio_pci_rs_trace.h`),
+//!   typed.
 //! - [`uuid`]: UUIDs as the UAPI carries them, and the kernel's generator.
 //! - [`bindings`]: the vfio declarations, generated at build time.
 //!
@@ -27,4 +29,5 @@ pub(crate) mod device;
 pub(crate) mod param;
 pub(crate) mod pci;
 pub(crate) mod ratelimit;
+pub(crate) mod trace;
 pub(crate) mod uuid;

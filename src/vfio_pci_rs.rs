@@ -28,8 +28,10 @@ mod vfio;
 
 use token::{
     decide,
+    decide_open,
     parse_match,
     token_required,
+    Allowed,
     Deny,
     Errno,
     Match,
@@ -43,6 +45,7 @@ use vfio::{
     device::{Device, LatchedParams, Operations, Sriov, SriovPf},
     pci::{DeviceId, Driver, DynId, IdArray, IdTable, Registration},
     ratelimit::RateLimit,
+    trace::{self, TracePath, TraceRole},
     uuid::{random_uuid, UuidBytes},
 };
 
@@ -283,6 +286,14 @@ impl Refusal {
         }
     }
 
+    /// The reason's keyword in the trace event of the open.
+    fn keyword(self) -> &'static CStr {
+        match self {
+            Refusal::Match(e) => e.keyword(),
+            Refusal::Deny(d) | Refusal::PfDeny(d) => d.keyword(),
+        }
+    }
+
     /// Logs the reason on `dev`, rate limited, without the token, and
     /// returns the error for userspace.
     fn log(self, dev: &Device<VfioPciRsDriver>) -> Error {
@@ -322,38 +333,72 @@ impl VfioPciRsDriver {
         }
     }
 
-    /// The token state of the PF of a VF `dev`, if the PF is ours.
-    fn owned_pf(dev: &Device<Self>) -> Option<&PfState> {
-        match (dev.data().role, Self::vf_pf(dev)) {
-            (Role::Vf, VfPf::Ours(pf)) => Some(pf),
+    /// The PF of a VF `dev` and its token state, if the PF is ours.
+    fn owned_pf(dev: &Device<Self>) -> Option<(&Device<Self>, &PfState)> {
+        if dev.data().role != Role::Vf {
+            return None;
+        }
+        match dev.sriov_pf() {
+            SriovPf::Ours(pf) => pf.data().pf_token().map(|state| (pf, state)),
             _ => None,
         }
     }
 
-    /// SPEC stage C for `dev`, opened with `token`.
-    fn decide(dev: &Device<Self>, token: Option<&Uuid>) -> Result {
+    /// What `dev` is to the token, for the trace of its opens.
+    fn trace_role(dev: &Device<Self>) -> TraceRole {
+        match dev.data().role {
+            Role::Pf => TraceRole::Pf,
+            Role::Vf => match Self::vf_pf(dev) {
+                VfPf::Ours(_) => TraceRole::VfOurs,
+                VfPf::Core => TraceRole::VfOther,
+                VfPf::Unowned => TraceRole::VfUnowned,
+            },
+            Role::Plain => TraceRole::Plain,
+        }
+    }
+
+    /// SPEC stage C for `dev`, opened on `path` with `token`; traced.
+    fn decide(dev: &Device<Self>, path: TracePath, token: Option<&Uuid>) -> Result {
         let data = dev.data();
-        let decision = match data.role {
-            Role::Pf => decide(
-                Opener::Pf {
-                    pf: &mut data.pf.lock(),
-                },
-                token,
-            ),
+        let (role, decision) = match data.role {
+            Role::Pf => {
+                let decision = decide_open(
+                    Opener::Pf {
+                        pf: &mut data.pf.lock(),
+                    },
+                    token,
+                );
+                if decision == Ok(Allowed::TokenSet) {
+                    trace::token_set(dev.pdev(), path);
+                }
+                (TraceRole::Pf, decision.map(|_| ()))
+            }
             Role::Vf => match Self::vf_pf(dev) {
                 // Without a token the PF's state is not needed: no lock, as C.
-                VfPf::Ours(pf) => token_required(token)
-                    .and_then(|token| decide(Opener::Vf { pf: &pf.lock() }, Some(token))),
+                VfPf::Ours(pf) => (
+                    TraceRole::VfOurs,
+                    token_required(token)
+                        .and_then(|token| decide(Opener::Vf { pf: &pf.lock() }, Some(token))),
+                ),
                 // The core's token decides, so mixed drivers fail closed.
-                VfPf::Core => return dev.core_match_token_uuid(token.map(|t| &t.0)),
-                VfPf::Unowned => decide(Opener::VfUnowned, token),
+                VfPf::Core => {
+                    let verdict = dev.core_match_token_uuid(token.map(|t| &t.0));
+                    let reason = verdict.is_err().then_some(c"other-pf-driver");
+                    let role = TraceRole::VfOther;
+                    trace::open(dev.pdev(), role, path, token.is_some(), reason, verdict);
+                    return verdict;
+                }
+                VfPf::Unowned => (TraceRole::VfUnowned, decide(Opener::VfUnowned, token)),
             },
-            Role::Plain => decide(Opener::Plain, token),
+            Role::Plain => (TraceRole::Plain, decide(Opener::Plain, token)),
         };
-        decision.map_err(|deny| match data.role {
+        let reason = decision.err().map(|deny| deny.keyword());
+        let verdict = decision.map_err(|deny| match data.role {
             Role::Pf => Refusal::PfDeny(deny).log(dev),
             Role::Vf | Role::Plain => Refusal::Deny(deny).log(dev),
-        })
+        });
+        trace::open(dev.pdev(), role, path, token.is_some(), reason, verdict);
+        verdict
     }
 }
 
@@ -366,18 +411,23 @@ impl Operations for VfioPciRsDriver {
     }
 
     fn open_device(dev: &Device<Self>) {
-        if let Some(pf) = Self::owned_pf(dev) {
-            pf.lock().vf_opened();
+        if let Some((pf_dev, pf)) = Self::owned_pf(dev) {
+            let mut pf = pf.lock();
+            pf.vf_opened();
+            trace::vf_users(pf_dev.pdev(), dev.pdev(), true, pf.vf_users());
         }
     }
 
     fn close_device(dev: &Device<Self>) {
         /// Whether the underflow below has been reported (SPEC 0: once).
         static UNDERFLOW_WARNED: AtomicFlag = AtomicFlag::new(false);
-        if let Some(pf) = Self::owned_pf(dev) {
+        if let Some((pf_dev, pf)) = Self::owned_pf(dev) {
             // An underflow would be a bug in the open/close pairing: the
             // count stays at 0 (`vf_closed`), the WARN comes once.
-            let underflow = pf.lock().vf_closed().is_err();
+            let mut pf = pf.lock();
+            let underflow = pf.vf_closed().is_err();
+            trace::vf_users(pf_dev.pdev(), dev.pdev(), false, pf.vf_users());
+            drop(pf);
             warn_on!(underflow && !UNDERFLOW_WARNED.xchg(true, Relaxed));
         }
     }
@@ -385,13 +435,27 @@ impl Operations for VfioPciRsDriver {
     fn match_device(dev: &Device<Self>, name: &CStr, buf: &CStr) -> Result<bool> {
         match parse_match(name.to_bytes(), buf.to_bytes()) {
             Ok(Match::NotThisDevice) => Ok(false),
-            Ok(Match::Device { token }) => Self::decide(dev, token.as_ref()).map(|()| true),
-            Err(e) => Err(Refusal::Match(e).log(dev)),
+            Ok(Match::Device { token }) => {
+                Self::decide(dev, TracePath::Group, token.as_ref()).map(|()| true)
+            }
+            Err(e) => {
+                let refusal = Refusal::Match(e);
+                let err = refusal.log(dev);
+                // The role is looked up only for an enabled event.
+                if trace::open_enabled() {
+                    let role = Self::trace_role(dev);
+                    let reason = Some(refusal.keyword());
+                    // No well-formed token came with the open: `token` is
+                    // false.
+                    trace::open(dev.pdev(), role, TracePath::Group, false, reason, Err(err));
+                }
+                Err(err)
+            }
         }
     }
 
     fn match_token_uuid(dev: &Device<Self>, token: Option<&UuidBytes>) -> Result {
-        Self::decide(dev, token.map(|t| Uuid(*t)).as_ref())
+        Self::decide(dev, TracePath::Cdev, token.map(|t| Uuid(*t)).as_ref())
     }
 
     fn has_vf_token(dev: &Device<Self>) -> bool {
@@ -401,6 +465,7 @@ impl Operations for VfioPciRsDriver {
     fn set_vf_token(dev: &Device<Self>, token: &UuidBytes) {
         if let Some(pf) = dev.data().pf_token() {
             pf.lock().set(Uuid(*token));
+            trace::token_set(dev.pdev(), TracePath::Feature);
         }
     }
 
@@ -436,10 +501,14 @@ impl Driver for VfioPciRsDriver {
         // `enable_sriov` then either.
         #[cfg(not(CONFIG_PCI_IOV))]
         let enabled = false;
-        if !enabled {
-            return Err(ENOENT);
-        }
-        dev.core_sriov_configure(nr_virtfn)
+        trace::sriov_configure(dev.pdev(), nr_virtfn);
+        let ret = if enabled {
+            dev.core_sriov_configure(nr_virtfn)
+        } else {
+            Err(ENOENT)
+        };
+        trace::sriov_configure_done(dev.pdev(), nr_virtfn, &ret);
+        ret
     }
 }
 

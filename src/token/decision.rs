@@ -79,6 +79,26 @@ impl Deny {
             Deny::UnexpectedNotSriov => c"VF token incorrectly provided, not a PF or VF",
         }
     }
+
+    /// A one-word name of the reason, for the trace event of a rejection.
+    /// Fixed text: never the token.
+    pub(crate) fn keyword(&self) -> &'static CStr {
+        match self {
+            Deny::Required => c"required",
+            Deny::Incorrect => c"incorrect",
+            Deny::UnexpectedPfNotOwned => c"pf-not-owned",
+            Deny::UnexpectedNotSriov => c"not-sriov",
+        }
+    }
+}
+
+/// What an allowed open did, beside being allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Allowed {
+    /// Nothing else.
+    Open,
+    /// The token given with the open became the PF's token (C10).
+    TokenSet,
 }
 
 /// A PF's VF token state, kept by the driver under one mutex per PF.
@@ -192,24 +212,30 @@ fn require(pf: &PfToken, token: Option<&Uuid>) -> Result<(), Deny> {
 ///
 /// The caller holds the PF's mutex across this call.
 pub(crate) fn decide(opener: Opener<'_>, token: Option<&Uuid>) -> Result<(), Deny> {
+    decide_open(opener, token).map(|_| ())
+}
+
+/// [`decide`], saying whether the open set the PF's token
+/// ([`Allowed::TokenSet`], C10), for the driver to trace it.
+pub(crate) fn decide_open(opener: Opener<'_>, token: Option<&Uuid>) -> Result<Allowed, Deny> {
     match opener {
         Opener::VfUnowned => match token {
-            None => Ok(()),
+            None => Ok(Allowed::Open),
             Some(_) => Err(Deny::UnexpectedPfNotOwned),
         },
-        Opener::Vf { pf } => require(pf, token),
+        Opener::Vf { pf } => require(pf, token).map(|()| Allowed::Open),
         Opener::Pf { pf } => {
             if pf.vf_users() > 0 {
-                require(pf, token)
+                require(pf, token).map(|()| Allowed::Open)
+            } else if let Some(token) = token {
+                pf.set(*token);
+                Ok(Allowed::TokenSet)
             } else {
-                if let Some(token) = token {
-                    pf.set(*token);
-                }
-                Ok(())
+                Ok(Allowed::Open)
             }
         }
         Opener::Plain => match token {
-            None => Ok(()),
+            None => Ok(Allowed::Open),
             Some(_) => Err(Deny::UnexpectedNotSriov),
         },
     }

@@ -69,6 +69,18 @@ impl MatchError {
     pub(crate) fn errno(&self) -> Errno {
         Errno::Invalid
     }
+
+    /// A one-word name of the reason, for the trace event of a rejection.
+    /// Fixed text, as [`MatchError::reason`].
+    pub(crate) fn keyword(&self) -> &'static CStr {
+        match self {
+            MatchError::TruncatedToken => c"truncated-token",
+            MatchError::MalformedToken => c"malformed-token",
+            MatchError::TrailingGarbage => c"trailing-garbage",
+            MatchError::UnknownOption => c"unknown-option",
+            MatchError::DuplicateToken => c"duplicate-token",
+        }
+    }
 }
 
 /// The bytes of `s` before its first NUL, or all of `s` if it has none.

@@ -39,6 +39,7 @@
 //! | 0: vf_users +1 / -1 | `v_opened_and_closed_count` |
 //! | 0: vf_users never negative | `v_closed_underflow_clamps_at_zero` |
 //! | 0/3: vf_users gates the PF | `v_vf_users_gates_pf_token_check` |
+//! | 3: what the trace says (C10 set, keywords) | `decide_open_says_which_open_set_the_token`, `trace_keywords` |
 //! | 0: vf_users model | `prop_vf_users_follows_clamped_counter` |
 //! | 1: byte order | `uuid_byte_order_known_vector` |
 //! | 3: constant-time compare | `prop_ct_eq_agrees_with_eq` |
@@ -48,9 +49,11 @@ use std::{prelude::rust_2021::*, vec};
 use super::oracle::{self, upstream_match};
 use crate::token::{
     decide,
+    decide_open,
     decision::Underflow,
     parse_match,
     token_required,
+    Allowed,
     Deny,
     Errno,
     Match,
@@ -469,6 +472,77 @@ fn c10_pf_open_sets_token_when_no_vf_users() {
     // The PF open failing after decide() is the driver's business: the token
     // was set by decide() itself and stays.
     assert_eq!(pf.vf_users(), 0);
+}
+
+/// What the driver traces: `decide_open` says `TokenSet` for exactly the
+/// opens that set the PF's token (C10), and `Open` for every other allowed
+/// open; its refusals are `decide`'s.
+#[test]
+fn decide_open_says_which_open_set_the_token() {
+    let mut pf = pf_token(0);
+    assert_eq!(
+        decide_open(Opener::Pf { pf: &mut pf }, Some(&Uuid(TOKEN))),
+        Ok(Allowed::TokenSet)
+    );
+    assert!(holds(&pf, TOKEN));
+    assert_eq!(
+        decide_open(Opener::Pf { pf: &mut pf }, None),
+        Ok(Allowed::Open)
+    );
+    assert_eq!(
+        decide_open(Opener::Vf { pf: &pf }, Some(&Uuid(TOKEN))),
+        Ok(Allowed::Open)
+    );
+    assert_eq!(decide_open(Opener::VfUnowned, None), Ok(Allowed::Open));
+    assert_eq!(decide_open(Opener::Plain, None), Ok(Allowed::Open));
+    pf.vf_opened();
+    // C8: the right token while a VF is open sets nothing.
+    assert_eq!(
+        decide_open(Opener::Pf { pf: &mut pf }, Some(&Uuid(TOKEN))),
+        Ok(Allowed::Open)
+    );
+    assert_eq!(
+        decide_open(Opener::Pf { pf: &mut pf }, Some(&Uuid(OTHER))),
+        Err(Deny::Incorrect)
+    );
+    assert!(holds(&pf, TOKEN));
+}
+
+/// The trace keywords: one word each, distinct, and fixed text.
+#[test]
+fn trace_keywords() {
+    let mut all = vec![];
+    for d in [
+        Deny::Required,
+        Deny::Incorrect,
+        Deny::UnexpectedPfNotOwned,
+        Deny::UnexpectedNotSriov,
+    ] {
+        all.push(d.keyword().to_str().unwrap());
+    }
+    for e in [
+        MatchError::TruncatedToken,
+        MatchError::MalformedToken,
+        MatchError::TrailingGarbage,
+        MatchError::UnknownOption,
+        MatchError::DuplicateToken,
+    ] {
+        all.push(e.keyword().to_str().unwrap());
+    }
+    assert_eq!(
+        all,
+        [
+            "required",
+            "incorrect",
+            "pf-not-owned",
+            "not-sriov",
+            "truncated-token",
+            "malformed-token",
+            "trailing-garbage",
+            "unknown-option",
+            "duplicate-token"
+        ]
+    );
 }
 
 #[test]

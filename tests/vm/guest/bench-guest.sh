@@ -191,6 +191,28 @@ pair_round() {
 	vbp "$r" bar_read - "$a" "$b" pair "$CHEAP" barread "$pf" "$pf" -- barread "$pf2" "$pf2"
 }
 
+# The Rust-owned token paths of vfio-pci-rs with its trace events
+# (vfio_pci_rs) off and on, samples of section "trace" whose "driver" is
+# off or on, in ABBA order by round, on the Rust twin of pair_setup: what
+# an event costs when it records.  The main table, taken with the events
+# off as they are by default, is the control of their cost when off.
+trace_round() {
+	local r=$1 dev pfr st was
+	if [ "$a" = "$RS" ]; then dev=$va pfr=$pf; else dev=$vb2 pfr=$pf2; fi
+	case $((r % 4)) in 0|3) set -- off on ;; *) set -- on off ;; esac
+	was=$(cat $TR/tracing_on)
+	echo 1 > $TR/tracing_on
+	for st in "$@"; do
+		if [ "$st" = on ]; then echo 1; else echo 0; fi > $TR/events/vfio_pci_rs/enable
+		vb trace "$st" "$r" feature_set - feature "$CHEAP" "$pfr" "$pfr" set "$T"
+		vb trace "$st" "$r" vf_wrong_token - open "$CHEAP" "$dev" "$dev vf_token=$T2" EACCES
+		vb trace "$st" "$r" vf_no_token - open "$CHEAP" "$dev" "$dev" EACCES
+		vb trace "$st" "$r" malformed - open "$CHEAP" "$dev" "$dev vf_token=$BAD" EINVAL
+	done
+	echo 0 > $TR/events/vfio_pci_rs/enable
+	echo "$was" > $TR/tracing_on
+}
+
 # Time per open against: VFs of a PF, PFs bound, concurrent openers, devices
 # in a group.
 scale_round() {
@@ -450,6 +472,7 @@ while [ $r -lt "$ROUNDS" ]; do
 		done
 	fi
 	pair_round "$r"
+	trace_round "$r"
 	r=$((r + 1))
 	echo "bench: main round $r of $ROUNDS done at $(cut -d' ' -f1 /proc/uptime) s"
 done
