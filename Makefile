@@ -46,7 +46,8 @@
 #   make check-deb  apt install of that package in a Debian 13 root with
 #                   trixie-backports' 7.3 kernel, DKMS's build, remove, purge
 #   make check-host the same root configured (modprobe.d, a unit making the
-#                   VFs) and booted twice with systemd under QEMU; not in CI
+#                   VFs, driverctl, libvirt) and booted twice with systemd
+#                   under QEMU; not in CI
 #   make patches    the in-tree patch series in out/patches/ (against Debian's
 #                   linux-source-7.3), checked with git am, checkpatch.pl
 #                   --strict and rustfmt (Documentation/vfio-pci-rs-intree.rst)
