@@ -94,17 +94,13 @@ static void write_str(const char *path, const char *s)
 
 static int want_errno(const char *want)
 {
-	if (!strcmp(want, "ok"))
-		return 0;
-	if (!strcmp(want, "EACCES"))
-		return EACCES;
-	if (!strcmp(want, "EINVAL"))
-		return EINVAL;
-	if (!strcmp(want, "ENODEV"))
-		return ENODEV;
-	errno = EINVAL;
-	fail(want);
-	return -1;
+	int err = strcmp(want, "ok") ? errno_named(want) : 0;
+
+	if (err < 0) {
+		errno = EINVAL;
+		fail(want);
+	}
+	return err;
 }
 
 /* The group of @bdf, attached to a fresh type1 container. */

@@ -50,15 +50,13 @@ static void kmsg(const char *tag, const char *what)
 
 static int errno_of(const char *want)
 {
-	if (!strcmp(want, "EACCES"))
-		return EACCES;
-	if (!strcmp(want, "EINVAL"))
-		return EINVAL;
-	if (!strcmp(want, "ENODEV"))
-		return ENODEV;
-	errno = EINVAL;
-	die(want);
-	return 0;
+	int err = errno_named(want);
+
+	if (err < 0) {
+		errno = EINVAL;
+		die(want);
+	}
+	return err;
 }
 
 int main(int argc, char **argv)

@@ -151,4 +151,23 @@ static inline void vfio_device_name(char *buf, size_t size, const char *bdf,
 		snprintf(buf, size, "%s", bdf);
 }
 
+/*
+ * The errno that a refusal's name on a tool's command line stands for
+ * (EACCES, EINVAL, ENODEV: the ones an open of the SPEC's cases returns),
+ * or -1 for any other name, which the caller reports as its usage error.
+ */
+static inline int errno_named(const char *name)
+{
+	static const struct {
+		const char *name;
+		int err;
+	} errs[] = { { "EACCES", EACCES }, { "EINVAL", EINVAL }, { "ENODEV", ENODEV } };
+	size_t i;
+
+	for (i = 0; i < sizeof(errs) / sizeof(errs[0]); i++)
+		if (!strcmp(name, errs[i].name))
+			return errs[i].err;
+	return -1;
+}
+
 #endif /* VFIO_TOOL_H */

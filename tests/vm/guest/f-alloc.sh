@@ -319,8 +319,7 @@ check_pf_probe() {
 # call fails, which it can only through pcim_p2pdma_init()'s allocations
 # (CONFIG_PCI_P2PDMA).  A kretprobe counts the failed calls during the
 # sweep: the path must have run.
-tracing=/sys/kernel/tracing
-[ -e $tracing/kprobe_events ] || mount -t tracefs tracefs $tracing
+tracefs_mount
 echo 'r:f_alloc_init vfio_pci_core_init_dev ret=$retval:s32' > $tracing/kprobe_events
 echo > $tracing/trace
 echo 1 > $tracing/events/kprobes/f_alloc_init/enable

@@ -22,13 +22,7 @@ TOKEN2=c4b3a291-0f8e-4d7c-b6a5-948372615e0f
 WRONG=2f1e6a7c-9d04-4b8e-a1c3-5e7d9f0b2c47
 
 params=/sys/module/vfio_pci_rs/parameters
-pf=$(igb_pfs | sed -n 1p)
-pf2=$(igb_pfs | sed -n 2p)
-edu=$(find_dev 0x1234:0x11e8 | head -n1)
-[ -n "$pf" ] && [ -n "$pf2" ] && [ -n "$edu" ] || {
-	echo "Bail out! needs two igb PFs and edu (vm-run --pfs 2 --edu)"
-	exit 1
-}
+need_pfs_edu
 
 echo 1 > $params/enable_sriov
 bind "$pf" vfio-pci-rs

@@ -20,13 +20,11 @@ W=0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0
 declare_secrets "$T"
 
 modprobe vfio-pci
-pf=$(igb_pfs | sed -n 1p)
-pf2=$(igb_pfs | sed -n 2p)
-edu=$(find_dev 0x1234:0x11e8 | head -n1)
-[ "$DRV" = vfio-pci-rs ] && [ -n "$pf" ] && [ -n "$pf2" ] && [ -n "$edu" ] || {
-	echo "Bail out! needs vfio-pci-rs beside C vfio-pci, two igb PFs and edu (vm-run --pfs 2 --edu)"
+[ "$DRV" = vfio-pci-rs ] || {
+	echo "Bail out! needs vfio-pci-rs beside C vfio-pci, not the drop-in"
 	exit 1
 }
+need_pfs_edu
 for d in "$pf" "$pf2" "$edu"; do
 	unbind "$d"
 	echo > "/sys/bus/pci/devices/$d/driver_override"

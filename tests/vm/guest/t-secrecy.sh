@@ -76,14 +76,7 @@ op() {
 }
 
 params=/sys/module/vfio_pci_rs/parameters
-tracing=/sys/kernel/tracing
-pf=$(igb_pfs | sed -n 1p)
-pf2=$(igb_pfs | sed -n 2p)
-edu=$(find_dev 0x1234:0x11e8 | head -n1)
-[ -n "$pf" ] && [ -n "$pf2" ] && [ -n "$edu" ] || {
-	echo "Bail out! needs two igb PFs and edu (vm-run --pfs 2 --edu)"
-	exit 1
-}
+need_pfs_edu
 
 # Trace every event while the tokens are in use, if the kernel can, but
 # for a few that record only numbers and task names: at their rate they
@@ -100,13 +93,11 @@ trace_losses() {
 	awk -F': ' '$1 == "overrun" || $1 == "commit overrun" || $1 == "dropped events" { printf "%s ", $2 }' "$1"
 }
 mounted_tracefs=0
-if [ ! -e $tracing/events/enable ] && grep -qw tracefs /proc/filesystems; then
-	mount -t tracefs tracefs $tracing && mounted_tracefs=1
-fi
+tracefs_mount && mounted_tracefs=1
 if [ -e $tracing/events/enable ]; then
 	have_tracefs=1
 	was_on=$(cat $tracing/tracing_on)
-	was_kb=$(cut -d" " -f1 $tracing/buffer_size_kb)
+	was_kb=$(trace_buffer_kb)
 	echo 8192 > $tracing/buffer_size_kb
 	# What the ring buffer had lost before this suite: a second run in a
 	# boot finds the first one's restore of the size counted as overrun.

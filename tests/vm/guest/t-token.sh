@@ -25,13 +25,7 @@ console_all
 echo 1 > "$PARAMS/enable_sriov"
 [ "$DRV" = vfio-pci ] || modprobe vfio-pci
 modprobe igb
-pf=$(igb_pfs | sed -n 1p)
-pf2=$(igb_pfs | sed -n 2p)
-edu=$(find_dev 0x1234:0x11e8 | head -n1)
-[ -n "$pf" ] && [ -n "$pf2" ] && [ -n "$edu" ] || {
-	echo "Bail out! needs two igb PFs and edu (vm-run --pfs 2 --edu)"
-	exit 1
-}
+need_pfs_edu
 unbind "$pf2"
 bind "$pf" $DRV
 set_numvfs "$pf" 2

@@ -16,8 +16,7 @@ T1=0d4b8e2f-6a1c-4f3e-9b7d-2c5a8e1f0b64
 T2=93e1c7a5-2f4d-4b8e-a6c0-7d2e9f1b3a58
 declare_secrets "$T1" "$T2"
 
-tracing=/sys/kernel/tracing
-[ -e $tracing/events ] || mount -t tracefs tracefs $tracing 2> /dev/null
+tracefs_mount
 [ -d $tracing/events/vfio_pci_rs ] || {
 	echo "Bail out! no trace events vfio_pci_rs (tracefs: $(ls $tracing 2>&1 | head -n1))"
 	exit 1
@@ -25,21 +24,14 @@ tracing=/sys/kernel/tracing
 
 echo 1 > "$PARAMS/enable_sriov"
 modprobe igb
-pf=$(igb_pfs | sed -n 1p)
-pf2=$(igb_pfs | sed -n 2p)
-edu=$(find_dev 0x1234:0x11e8 | head -n1)
-[ -n "$pf" ] && [ -n "$pf2" ] && [ -n "$edu" ] || {
-	echo "Bail out! needs two igb PFs and edu (vm-run --pfs 2 --edu)"
-	exit 1
-}
+need_pfs_edu
 
 # Only our events, nothing else in the buffer, which holds the burst below
-# whole: its size is whatever the suites before left (a buffer never used
-# is 7 KiB a CPU, "expanded" only at first use, and t-secrecy.sh puts back
-# the size it found), so it is set here.
+# whole: a suite that counts events sets the size it needs rather than
+# trust what the suites before left, and puts back the size it found.
 echo 0 > $tracing/tracing_on
 echo 0 > $tracing/events/enable
-was_kb=$(cut -d" " -f1 $tracing/buffer_size_kb)
+was_kb=$(trace_buffer_kb)
 echo 1024 > $tracing/buffer_size_kb
 echo 1 > $tracing/events/vfio_pci_rs/enable
 echo 1 > $tracing/tracing_on

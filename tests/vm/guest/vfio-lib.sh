@@ -19,6 +19,18 @@ igb_pfs() {
 	find_dev 0x8086:0x10c9
 }
 
+# need_pfs_edu: sets pf and pf2, the two igb PFs in bus order, and edu,
+# QEMU's edu device (1234:11e8), or bails out: the suites that need them run
+# in the machine of scripts/vm-run --pfs 2 --edu.
+need_pfs_edu() {
+	pf=$(igb_pfs | sed -n 1p)
+	pf2=$(igb_pfs | sed -n 2p)
+	edu=$(find_dev 0x1234:0x11e8 | head -n1)
+	[ -n "$pf" ] && [ -n "$pf2" ] && [ -n "$edu" ] && return
+	echo "Bail out! needs two igb PFs and edu (vm-run --pfs 2 --edu)"
+	exit 1
+}
+
 # The VFs of PF $1.
 vfs_of() {
 	for l in /sys/bus/pci/devices/"$1"/virtfn*; do
@@ -154,6 +166,23 @@ cdev_na() {
 	modprobe -q iommufd 2>/dev/null
 	[ -e /dev/iommu ] ||
 		echo "no iommufd in this kernel (CONFIG_IOMMUFD unset), so no vfio device cdev"
+}
+
+# tracefs, where the suites that trace mount it: tracefs_mount mounts it
+# there unless it is mounted already, and succeeds only if it mounted it.
+tracing=/sys/kernel/tracing
+tracefs_mount() {
+	[ ! -e $tracing/events ] && grep -qw tracefs /proc/filesystems &&
+		mount -t tracefs tracefs $tracing
+}
+
+# trace_buffer_kb: the trace buffer's size a CPU in KiB, as a suite that
+# resizes it writes it back to buffer_size_kb.  A buffer never used reads
+# "7 (expanded: 1408)": it holds 7 KiB until its first use, when it grows
+# to 1408; writing back the 7 would shrink it to 7 KiB for every suite
+# after.
+trace_buffer_kb() {
+	sed -n 's/.*(expanded: \([0-9]*\)).*/\1/p; t; s/^\([0-9]*\).*/\1/p' $tracing/buffer_size_kb
 }
 
 # expect_line PATTERN DESC VFIO-OPEN-ARGS...: vfio-open prints a line PATTERN
