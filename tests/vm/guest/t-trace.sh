@@ -39,14 +39,16 @@ echo 1 > $tracing/tracing_on
 # events: the events of this module in the buffer, one a line, as
 # "EVENT: FIELDS"; a pid= field that is the pid of the task of the record
 # reads pid=TASK.
-events() {
+events() { events_in $tracing/trace; }
+# events_in FILE: the same, of FILE (- for standard input).
+events_in() {
 	awk '!/^#/ && match($0, / vfio_pci_rs_[a-z_]*: /) {
 		task = $1; sub(/.*-/, "", task)
 		body = substr($0, RSTART + 1)
 		if (body ~ ("pid=" task "$"))
 			sub(/pid=[0-9]*$/, "pid=TASK", body)
 		print body
-	}' $tracing/trace
+	}' "$1"
 }
 
 # expect_events DESC WANT CMD...: with the buffer cleared, CMD leaves
@@ -130,6 +132,34 @@ expect_events "C10 PF open with a token sets it [$cp]" \
 expect_events "C9 PF without a token, then 4 feature SET" \
 	"$(open_ev "$pf" - pf group none allow - 0)$nl$(set_ev "$pf" feature)" \
 	vfio-open --set-token "$T1" "$pf"
+
+echo "# The same events to a reader of trace_pipe, as trace-cmd and perf read them"
+# pipe_events DESC WANT CMD...: with the buffer cleared, CMD's events are
+# read from trace_pipe, which consumes them: as many lines as WANT has,
+# each as WANT says, and nothing left in the buffer after them.  The
+# timeout only ends a read that would wait for an event that never comes.
+pipe_events() {
+	local desc=$1 want=$2 got left
+	shift 2
+	echo > $tracing/trace
+	"$@" > /tmp/trace-op.out 2>&1
+	got=$(timeout 60 head -n "$(echo "$want" | wc -l)" $tracing/trace_pipe | events_in -)
+	left=$(events | wc -l)
+	if [ "$got" = "$want" ] && [ "$left" = 0 ]; then
+		ok "$desc"
+	else
+		not_ok "$desc ($left left in the buffer)"
+		echo "# want:"; echo "$want" | sed 's/^/#   /'
+		echo "# got:"; echo "$got" | sed 's/^/#   /'
+	fi
+}
+pipe_events "trace_pipe: a refused open (C4, a wrong token)" \
+	"$(open_ev "$vf" "$pf" vf group given deny incorrect -13)" vfio-open --token "$T2" "$vf"
+pipe_events "trace_pipe: a token set (4, feature SET by the task)" \
+	"$(open_ev "$pf" - pf group none allow - 0)$nl$(set_ev "$pf" feature)" vfio-open --set-token "$T1" "$pf"
+pipe_events "trace_pipe: a VF user coming and going away (C5)" \
+	"$(open_ev "$vf" "$pf" vf group given allow - 0)$nl$(users_ev "$pf" "$vf" open 1)$nl$(users_ev "$pf" "$vf" close 0)" \
+	vfio-open --token "$T1" "$vf"
 
 echo "# Stage A refusals: no token read, the reason"
 expect_events "A5 truncated token" \
