@@ -228,11 +228,16 @@ hold() {
 	vfio-open --hold 86400 "$@" > "$holder_out" 2>&1 &
 	holder=$!
 	# The wait ends at ": ok", or when the holder gave up (an open refused).
+	local t0 st
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	wait_until 300 held_or_gone "$holder" "$holder_out"
+	st=$?
 	if grep -q ': ok$' "$holder_out"; then
 		ok "$desc"
 	else
-		not_ok "$desc (no ': ok' from the holder within 300 s: $(tr '\n' ' ' < "$holder_out"))"
+		# What ended the wait, for the log: the wait's status and length,
+		# and the holder's state then.
+		not_ok "$desc (no ': ok' from holder $holder: wait status $st after $t0 to $(cut -d' ' -f1 /proc/uptime) s, holder $(sed -n 's/^State:\t//p' /proc/$holder/status 2>&1 || echo gone); it said: $(tr '\n' ' ' < "$holder_out"))"
 		block "the holder of case '$desc' did not open the device"
 	fi
 }
