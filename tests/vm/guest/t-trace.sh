@@ -137,13 +137,21 @@ echo "# The same events to a reader of trace_pipe, as trace-cmd and perf read th
 # pipe_events DESC WANT CMD...: with the buffer cleared, CMD's events are
 # read from trace_pipe, which consumes them: as many lines as WANT has,
 # each as WANT says, and nothing left in the buffer after them.  The
-# timeout only ends a read that would wait for an event that never comes.
+# shell's own read, whose -t only ends a read that would wait for an event
+# that never comes: no timeout(1), whose watcher process outlives the read.
 pipe_events() {
-	local desc=$1 want=$2 got left
+	local desc=$1 want=$2 got= line k=0 n left
 	shift 2
 	echo > $tracing/trace
 	"$@" > /tmp/trace-op.out 2>&1
-	got=$(timeout 60 head -n "$(echo "$want" | wc -l)" $tracing/trace_pipe | events_in -)
+	n=$(echo "$want" | wc -l)
+	exec 3< $tracing/trace_pipe
+	while [ $k -lt "$n" ] && IFS= read -r -t 60 line <&3; do
+		got="$got$line$nl"
+		k=$((k + 1))
+	done
+	exec 3<&-
+	got=$(printf '%s' "$got" | events_in -)
 	left=$(events | wc -l)
 	if [ "$got" = "$want" ] && [ "$left" = 0 ]; then
 		ok "$desc"
