@@ -45,9 +45,10 @@
 #                   checked with lintian
 #   make check-deb  apt install of that package in a Debian 13 root with
 #                   trixie-backports' 7.3 kernel, DKMS's build, remove, purge
-#   make check-host the same root configured (modprobe.d, a unit making the
-#                   VFs, driverctl, libvirt) and booted twice with systemd
-#                   under QEMU; not in CI
+#   make check-host such a root, with 7.2.12, configured (modprobe.d, a unit
+#                   making the VFs, driverctl, libvirt) and booted with
+#                   systemd under QEMU, upgraded to 7.3.4 and booted twice,
+#                   the package removed and booted again; not in CI
 #   make patches    the in-tree patch series in out/patches/ (against Debian's
 #                   linux-source-7.3), checked with git am, checkpatch.pl
 #                   --strict and rustfmt (Documentation/vfio-pci-rs-intree.rst)
