@@ -40,6 +40,8 @@ echo 1 > $tracing/tracing_on
 # "EVENT: FIELDS"; a pid= field that is the pid of the task of the record
 # reads pid=TASK.
 events() { events_in $tracing/trace; }
+# has_lines FILE N: FILE has N lines or more.
+has_lines() { [ "$(wc -l < "$1")" -ge "$2" ]; }
 # events_in FILE: the same, of FILE (- for standard input).
 events_in() {
 	awk '!/^#/ && match($0, / vfio_pci_rs_[a-z_]*: /) {
@@ -136,22 +138,23 @@ expect_events "C9 PF without a token, then 4 feature SET" \
 echo "# The same events to a reader of trace_pipe, as trace-cmd and perf read them"
 # pipe_events DESC WANT CMD...: with the buffer cleared, CMD's events are
 # read from trace_pipe, which consumes them: as many lines as WANT has,
-# each as WANT says, and nothing left in the buffer after them.  The
-# shell's own read, whose -t only ends a read that would wait for an event
-# that never comes: no timeout(1), whose watcher process outlives the read.
+# each as WANT says, and nothing left in the buffer after them.  head reads
+# them in the background, a child of this shell that is waited for: the
+# wait ends when its output has them all, and only stops a read that would
+# wait for an event that never comes.  (Neither timeout(1), whose watcher
+# outlives the read, nor read -t, which polls trace_pipe and timed out here
+# with the events in the buffer.)
 pipe_events() {
-	local desc=$1 want=$2 got= line k=0 n left
+	local desc=$1 want=$2 lines got left reader
 	shift 2
 	echo > $tracing/trace
 	"$@" > /tmp/trace-op.out 2>&1
-	n=$(echo "$want" | wc -l)
-	exec 3< $tracing/trace_pipe
-	while [ $k -lt "$n" ] && IFS= read -r -t 60 line <&3; do
-		got="$got$line$nl"
-		k=$((k + 1))
-	done
-	exec 3<&-
-	got=$(printf '%s' "$got" | events_in -)
+	lines=$(echo "$want" | wc -l)
+	head -n "$lines" $tracing/trace_pipe > /tmp/trace-pipe.out &
+	reader=$!
+	wait_until 60 has_lines /tmp/trace-pipe.out "$lines" || kill "$reader" 2> /dev/null
+	wait "$reader"
+	got=$(events_in /tmp/trace-pipe.out)
 	left=$(events | wc -l)
 	if [ "$got" = "$want" ] && [ "$left" = 0 ]; then
 		ok "$desc"
