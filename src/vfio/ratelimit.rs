@@ -33,16 +33,12 @@ pub(crate) struct RateLimit {
     /// What the "callbacks suppressed" report names (C's `__func__`).
     name: &'static str,
     /// Taken by the caller that checks the window (C's try-locked `lock`);
-    /// `begin`, `interval` and `started` are only written by its holder.
+    /// `begin` and `started` are only written by its holder.
     busy: Atomic<bool>,
     /// Whether `begin` holds a window's start (`RATELIMIT_INITIALIZED`).
     started: Atomic<bool>,
     /// The jiffies at which the window began.
     begin: Atomic<usize>,
-    /// The window's length in jiffies (C's `interval`, `5 * HZ`): computed
-    /// once, when the first line starts the first window, not at every
-    /// line, because `msecs_to_jiffies()` is not `const`.
-    interval: Atomic<usize>,
     /// Lines still allowed in this window (`rs_n_left`).
     left: Atomic<i32>,
     /// Lines refused since the last report (`missed`).
@@ -66,7 +62,6 @@ impl RateLimit {
             busy: Atomic::new(false),
             started: Atomic::new(false),
             begin: Atomic::new(0),
-            interval: Atomic::new(0),
             left: Atomic::new(0),
             missed: Atomic::new(0),
         }
@@ -91,7 +86,6 @@ impl RateLimit {
         } else {
             let now = jiffies();
             if !self.started.load(Relaxed) {
-                self.interval.store(msecs_to_jiffies(INTERVAL_MS), Relaxed);
                 self.begin.store(now, Relaxed);
                 self.left.store(BURST, Relaxed);
                 self.started.store(true, Release);
@@ -99,7 +93,7 @@ impl RateLimit {
             let end = self
                 .begin
                 .load(Relaxed)
-                .wrapping_add(self.interval.load(Relaxed));
+                .wrapping_add(msecs_to_jiffies(INTERVAL_MS));
             // `time_is_before_jiffies(begin + interval)`: the window is over.
             if (now.wrapping_sub(end) as isize) > 0 {
                 self.left.store(BURST, Relaxed);
