@@ -306,16 +306,18 @@ fn a10_tab_between_options() {
     );
 }
 
+/// Every stage A refusal of `parse_match()`.
+const MATCH_ERRORS: [MatchError; 5] = [
+    MatchError::TruncatedToken,
+    MatchError::MalformedToken,
+    MatchError::TrailingGarbage,
+    MatchError::UnknownOption,
+    MatchError::DuplicateToken,
+];
+
 #[test]
 fn a_all_errors_are_einval() {
-    for e in [
-        MatchError::TruncatedToken,
-        MatchError::MalformedToken,
-        MatchError::TrailingGarbage,
-        MatchError::UnknownOption,
-        MatchError::DuplicateToken,
-    ] {
-        assert_eq!(e.errno(), Errno::Invalid);
+    for e in MATCH_ERRORS {
         assert_eq!(e.errno(), Errno::Invalid);
         assert!(!e.reason().is_empty());
     }
@@ -520,13 +522,7 @@ fn trace_keywords() {
     ] {
         all.push(d.keyword().to_str().unwrap());
     }
-    for e in [
-        MatchError::TruncatedToken,
-        MatchError::MalformedToken,
-        MatchError::TrailingGarbage,
-        MatchError::UnknownOption,
-        MatchError::DuplicateToken,
-    ] {
+    for e in MATCH_ERRORS {
         all.push(e.keyword().to_str().unwrap());
     }
     assert_eq!(
